@@ -1,0 +1,7 @@
+"""Inter-coder agreement: coefficients (``stats``) and project-level agreement (``project``).
+
+Pure Python/numpy; never imports Qt.
+"""
+from annotator.agreement.stats import (  # noqa: F401
+    LEVELS, Reliability, ReliabilityError, Resampler, encode, jaccard_distance, masi_distance, reliability,
+)
