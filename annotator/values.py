@@ -69,7 +69,7 @@ def normalise(field: Field, value: dict[str, Any]) -> dict[str, Any]:
     """Fill derivable parts: a category's key from its text via the vocabulary."""
     value = dict(value or {})
     if field.type == "category":
-        if not value.get("key") and value.get("text"):
+        if "key" not in value and value.get("text"):  # an explicit null key stays null
             key = field.resolve(value["text"])
             if key:
                 value["key"] = key
