@@ -1,0 +1,271 @@
+"""Disagreements between coders and their reconciliation.
+
+``list_disagreements`` walks the aligned codings (see ``project.prepare``) and
+returns one ``Disagreement`` per article field, aligned event field, or event
+that only some coders found (``event_present``), with each coder's value and
+evidence.  ``settle`` stores a supervisor's decision: the value goes into the
+coding of the coder whose kind is ``reconciled`` (named ``reconciled``), and a
+``Decision`` row keeps who decided, what was picked (a coder's value or a typed
+one) and why.  The reconciled coding starts as the consensus of the coders
+(every value they all agree on, every event they all found), so once every
+disagreement is settled it is a complete coding that exports like any other.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field as dc_field
+from typing import Any
+
+from sqlalchemy import select
+
+from annotator import values as V
+from annotator.agreement.project import (EMPTY, ArticleCodings, CoderEvent, EventGroup, ProjectData, prepare,
+                                         reconciled_event_id)
+from annotator.codebook import Field
+
+RECONCILED = "reconciled"
+EVENT_PRESENT = "event_present"
+
+
+@dataclass
+class CoderValue:
+    coder: str
+    value: dict[str, Any] | None     # the stored value (None = empty / no event)
+    display: str
+    compared: Any                    # what agreement compares
+    evidence: str = ""
+    span: tuple[int, int] | None = None
+    event_id: str | None = None
+
+
+@dataclass
+class Disagreement:
+    article_id: str
+    article_label: str
+    event_key: str | None            # aligned event group (None = article level)
+    field: str                       # codebook field name, or "event_present"
+    label: str
+    values: list[CoderValue]
+    event_summary: str = ""
+    decision: dict[str, Any] | None = None
+
+    @property
+    def key(self) -> tuple[str, str | None, str]:
+        return (self.article_id, self.event_key, self.field)
+
+    @property
+    def settled(self) -> bool:
+        return self.decision is not None
+
+
+def _evidence_text(text: str, span, ev: CoderEvent | None, ca_values: dict) -> str:
+    if span and text:
+        return text[span[0]:span[1]]
+    src = ev.values if ev is not None else ca_values
+    sentences = (src.get("evidence") or {}).get("sentences") or []
+    return " / ".join(sentences)
+
+
+def _summary(ev: CoderEvent | None, fields: list[Field]) -> str:
+    if ev is None:
+        return ""
+    parts = [V.display(f, ev.values.get(f.name)) for f in fields if f.name in ("actor", "unit", "count", "location", "date")]
+    return "; ".join(p for p in parts if p)
+
+
+def _compared(f: Field, raw, empty_as_value: bool):
+    c = V.comparable(f, raw) if raw else None
+    if c is None and empty_as_value:
+        return EMPTY
+    return c
+
+
+def _decisions(project) -> dict[tuple, dict[str, Any]]:
+    from annotator.db.models import Decision
+
+    with project.Session() as s:
+        rows = s.scalars(select(Decision).order_by(Decision.created_at)).all()
+        return {(d.article_id, d.event_key, d.field): {
+            "value": d.value, "chosen_from": d.chosen_from, "decided_by": d.decided_by, "reason": d.reason,
+            "created_at": d.created_at} for d in rows}
+
+
+def _article_texts(project, ids: set[str]) -> dict[str, str]:
+    from annotator.db.models import Article
+
+    out: dict[str, str] = {}
+    with project.Session() as s:
+        for aid, text in s.execute(select(Article.id, Article.text)):
+            if aid in ids:
+                out[aid] = text
+    return out
+
+
+def list_disagreements(project, field: str | None = None, *, data: ProjectData | None = None,
+                       empty_as_value: bool = True, with_text: bool = True) -> list[Disagreement]:
+    """Every disagreement (optionally of one field), in article order, with decisions attached."""
+    data = data or prepare(project)
+    cb = data.codebook
+    ev_fields = [f for f in cb.event_fields if f.level]
+    art_fields = [f for f in cb.article_fields if f.level]
+    if field is not None:
+        if field == EVENT_PRESENT:
+            ev_fields, art_fields = [], []
+        else:
+            base = field[:-4] if field.endswith(("_min", "_max")) and cb.has_field(field[:-4]) else field
+            ev_fields = [f for f in ev_fields if f.name == base]
+            art_fields = [f for f in art_fields if f.name == base]
+    texts = _article_texts(project, {a.article_id for a in data.articles}) if with_text else {}
+    decisions = _decisions(project)
+    groups_by_article: dict[str, list[EventGroup]] = {}
+    for g in data.groups:
+        groups_by_article.setdefault(g.article_id, []).append(g)
+    out: list[Disagreement] = []
+    for art in data.articles:
+        text = texts.get(art.article_id, "")
+        for f in art_fields:
+            vals = []
+            for coder in sorted(art.coders):
+                ca = art.coders[coder]
+                raw = ca.values.get(f.name)
+                if f.name == "relevant" and not raw:
+                    raw = {"value": False} if ca.status == "not_relevant" else ({"value": True} if ca.events else None)
+                span = ca.evidence.get(f.name)
+                vals.append(CoderValue(coder, raw, V.display(f, raw), _compared(f, raw, empty_as_value),
+                                       _evidence_text(text, span, None, ca.values), span))
+            present = [v.compared for v in vals if v.compared is not None]
+            if len(present) >= 2 and len(set(present)) > 1:
+                out.append(Disagreement(art.article_id, art.label, None, f.name, f.label, vals))
+        for g in groups_by_article.get(art.article_id, []):
+            first = next(iter(g.members.values()))
+            summary = _summary(first, cb.event_fields)
+            if field in (None, EVENT_PRESENT) and len(g.members) < len(art.coders):
+                vals = []
+                for coder in sorted(art.coders):
+                    ev = g.members.get(coder)
+                    span = ev.evidence.get("evidence") if ev else None
+                    vals.append(CoderValue(coder, {"value": ev is not None}, "has this event" if ev else "no such event",
+                                           ev is not None, _evidence_text(text, span, ev, {}) if ev else "", span,
+                                           ev.event_id if ev else None))
+                out.append(Disagreement(art.article_id, art.label, g.key, EVENT_PRESENT, "Event present", vals, summary))
+            if len(g.members) < 2:
+                continue
+            for f in ev_fields:
+                vals = []
+                for coder in sorted(g.members):
+                    ev = g.members[coder]
+                    raw = ev.values.get(f.name)
+                    span = ev.evidence.get(f.name) or ev.evidence.get("evidence")
+                    vals.append(CoderValue(coder, raw, V.display(f, raw), _compared(f, raw, empty_as_value),
+                                           _evidence_text(text, span, ev, {}), span, ev.event_id))
+                present = [v.compared for v in vals if v.compared is not None]
+                if len(present) >= 2 and len(set(present)) > 1:
+                    out.append(Disagreement(art.article_id, art.label, g.key, f.name, f.label, vals, summary))
+    for d in out:
+        d.decision = decisions.get(d.key)
+    return out
+
+
+def progress(items: list[Disagreement]) -> tuple[int, int]:
+    """(settled, total)."""
+    return sum(1 for d in items if d.settled), len(items)
+
+
+def progress_text(items: list[Disagreement]) -> str:
+    done, total = progress(items)
+    return f"{done} of {total} disagreement{'' if total == 1 else 's'} settled"
+
+
+# --------------------------------------------------------------------------- reconciliation
+
+def _seed_reconciled(project, store, art: ArticleCodings, groups: list[EventGroup]) -> None:
+    """Start the reconciled coding of an article from the coders' consensus."""
+    cb = project.codebook
+    coders = sorted(art.coders)
+    for f in cb.article_fields:
+        raws = [art.coders[c].values.get(f.name) for c in coders]
+        if raws[0] and all(r == raws[0] for r in raws):
+            store.set_value(art.article_id, None, f.name, raws[0], origin="reconciled", learn=False)
+    for g in groups:
+        if len(g.members) < len(coders):
+            continue
+        _create_reconciled_event(project, store, art.article_id, g, only_agreed=True)
+
+
+def _create_reconciled_event(project, store, article_id: str, g: EventGroup, only_agreed: bool,
+                             source: str | None = None) -> str:
+    from annotator.db.models import Event
+
+    eid = reconciled_event_id(g.key)
+    with project.Session() as s:
+        existing = s.get(Event, eid)
+        if existing is not None:
+            if existing.deleted:
+                store.restore_event(article_id, eid)
+            return eid
+    cb = project.codebook
+    values: dict[str, tuple[dict, str, Any]] = {}
+    members = [g.members[c] for c in sorted(g.members)]
+    if source and source in g.members:
+        members = [g.members[source]]
+    for f in cb.event_fields:
+        raws = [m.values.get(f.name) for m in members]
+        if not raws[0]:
+            continue
+        if only_agreed and not all(r == raws[0] for r in raws):
+            if f.type not in ("text", "evidence"):
+                continue
+        span = members[0].evidence.get(f.name)
+        values[f.name] = (raws[0], "reconciled", span)
+    return store.add_event(article_id, values, event_id=eid)
+
+
+def settle(project, item: Disagreement, value: dict[str, Any] | None, *, decided_by: str, reason: str | None = None,
+           chosen_from: str | None = None, data: ProjectData | None = None) -> None:
+    """Store the reconciled value for one disagreement and the decision (who, what, why).
+
+    ``value`` is a stored value dict for the field (``{"value": bool}`` for
+    event_present); ``chosen_from`` names the coder whose value was picked, or
+    None when the supervisor typed it.
+    """
+    from annotator.coding import CodingStore
+    from annotator.db.models import Decision
+
+    if not decided_by or not decided_by.strip():
+        raise ValueError("a decision needs the name of who decided")
+    data = data or prepare(project)
+    art = next((a for a in data.articles if a.article_id == item.article_id), None)
+    if art is None:
+        raise KeyError(f"article {item.article_label} is no longer coded by two coders")
+    groups = [g for g in data.groups if g.article_id == art.article_id]
+    store = CodingStore(project, RECONCILED, kind="reconciled")
+    if store.load(art.article_id) is None:
+        store.ensure_coding(art.article_id)
+        _seed_reconciled(project, store, art, groups)
+    if item.event_key is None:
+        store.set_value(art.article_id, None, item.field, value, origin="reconciled", learn=False)
+        if item.field == "relevant" and value is not None:
+            store.set_status(art.article_id, "in_progress" if value.get("value") else "not_relevant")
+    else:
+        g = next((g for g in groups if g.key == item.event_key), None)
+        if g is None:
+            raise KeyError("the coders changed these events since the list was made; refresh it")
+        eid = reconciled_event_id(g.key)
+        if item.field == EVENT_PRESENT:
+            if value and value.get("value"):
+                _create_reconciled_event(project, store, art.article_id, g, only_agreed=chosen_from is None,
+                                         source=chosen_from)
+            else:
+                store.delete_event(art.article_id, eid)
+        else:
+            _create_reconciled_event(project, store, art.article_id, g, only_agreed=True)
+            store.set_value(art.article_id, eid, item.field, value, origin="reconciled", learn=False)
+    with project.session() as s:
+        old = s.scalars(select(Decision).where(Decision.article_id == item.article_id,
+                                               Decision.field == item.field,
+                                               Decision.event_key.is_(None) if item.event_key is None
+                                               else Decision.event_key == item.event_key)).all()
+        for d in old:
+            s.delete(d)
+        s.add(Decision(article_id=item.article_id, event_key=item.event_key, field=item.field, value=value,
+                       chosen_from=chosen_from, decided_by=decided_by.strip(), reason=(reason or "").strip() or None))
+    item.decision = {"value": value, "chosen_from": chosen_from, "decided_by": decided_by.strip(), "reason": reason}
