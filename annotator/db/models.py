@@ -155,7 +155,7 @@ class FieldValue(Base):
     coding_id: Mapped[str] = mapped_column(ForeignKey("codings.id", ondelete="CASCADE"), index=True)
     event_id: Mapped[str | None] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"), index=True)
     field: Mapped[str] = mapped_column(String)
-    value: Mapped[Any] = mapped_column(JSON)
+    value: Mapped[Any] = mapped_column(JSON, nullable=True)
     origin: Mapped[str] = mapped_column(String, default="typed")
     evidence_start: Mapped[int | None] = mapped_column(Integer)
     evidence_end: Mapped[int | None] = mapped_column(Integer)
@@ -178,8 +178,8 @@ class AuditEntry(Base):
     entity_id: Mapped[str | None] = mapped_column(String(36))
     article_id: Mapped[str | None] = mapped_column(String(36), index=True)
     field: Mapped[str | None] = mapped_column(String)
-    old: Mapped[Any] = mapped_column(JSON)
-    new: Mapped[Any] = mapped_column(JSON)
+    old: Mapped[Any] = mapped_column(JSON, nullable=True)
+    new: Mapped[Any] = mapped_column(JSON, nullable=True)
 
 
 class SuggestionCache(Base):
@@ -216,7 +216,7 @@ class Decision(Base):
     article_id: Mapped[str] = mapped_column(ForeignKey("articles.id", ondelete="CASCADE"), index=True)
     event_key: Mapped[str | None] = mapped_column(String)  # aligned event group (None = article level)
     field: Mapped[str] = mapped_column(String)
-    value: Mapped[Any] = mapped_column(JSON)
+    value: Mapped[Any] = mapped_column(JSON, nullable=True)
     chosen_from: Mapped[str | None] = mapped_column(String)  # coder name whose value was picked, or None if typed
     decided_by: Mapped[str] = mapped_column(String)
     reason: Mapped[str | None] = mapped_column(Text)
