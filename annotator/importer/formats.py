@@ -139,7 +139,7 @@ _DROP = ("script", "style", "noscript", "nav", "header", "footer", "aside", "for
 
 
 def html_to_record(html: str, name: str) -> Record:
-    from selectolax.parser import HTMLParser
+    from selectolax.lexbor import LexborHTMLParser as HTMLParser
 
     html = _BLOCK.sub("\x1e<", html)
     tree = HTMLParser(html)
