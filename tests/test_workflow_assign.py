@@ -12,7 +12,7 @@ from annotator.cli.main import main
 from annotator.db.models import Assignment, AuditEntry
 from annotator.workflow.assign import (AssignError, assign, assignments_of, coders_per_article, distribute,
                                        plan_assignment)
-from tests.workflow_helpers import add_articles, make_project
+from tests.test_workflow_helpers import add_articles, make_project
 
 
 def _loads(result):

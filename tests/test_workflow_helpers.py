@@ -1,4 +1,4 @@
-"""Shared fixtures for the workflow tests: a project with articles."""
+"""Shared helpers for the workflow tests (no tests here): a project with articles, a whole-database dump."""
 from __future__ import annotations
 
 import hashlib
