@@ -12,8 +12,9 @@ from pathlib import Path
 from typing import Callable, Iterable
 
 from sqlalchemy import func, select
+from sqlalchemy import text as sql_text
 
-from annotator.db.models import Article, AuditEntry, ImportBatch
+from annotator.db.models import Article, AuditEntry, ImportBatch, new_id
 from annotator.db.project import Project
 from annotator.importer.dedup import NearDuplicateIndex, content_hash, sketch
 from annotator.importer.formats import SUFFIXES, Columns, Record, read_records
@@ -43,6 +44,8 @@ def import_paths(project: Project, paths: Iterable[str | Path], columns: Columns
     files = expand_paths(paths)
     report: list[dict] = []
     with project.session() as s:
+        # rows go out in batches and a saved page may point to an article later in the same batch
+        s.execute(sql_text("PRAGMA defer_foreign_keys=ON"))
         batch = ImportBatch(source=", ".join(map(str, paths))[:2000], coder=coder)
         s.add(batch)
         s.flush()
@@ -110,12 +113,11 @@ def _import_record(s, rec: Record, label: str, path: Path, batch_id: str, known:
     if body is not None:
         first = rec.text[body[0]:body[1]].strip().split("\n", 1)[0].strip()
         title = first[:300] or title
-    article = Article(file_name=rec.name, source_path=str(path.resolve()), title=title, outlet=rec.outlet,
+    article = Article(id=new_id(), file_name=rec.name, source_path=str(path.resolve()), title=title, outlet=rec.outlet,
                       url=rec.url, published=rec.published, text=rec.text, content_hash=h, batch_id=batch_id,
                       body_start=body[0] if body else None, body_end=body[1] if body else None,
                       position=position, extra=rec.extra or None)
-    s.add(article)
-    s.flush()
+    s.add(article)  # no flush per article: ids are made here, rows go out in one batch
     known[h] = article.id
     names[article.id] = rec.name
     sizes[article.id] = len(rec.text)
