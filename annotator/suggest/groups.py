@@ -1,0 +1,104 @@
+"""Armed groups and forces: aliases and abbreviations mapped to the codebook
+values of ``actor`` and ``receiving_side`` (data: ``resources/groups.json``)."""
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import Counter
+from dataclasses import dataclass
+from functools import lru_cache
+
+from annotator.suggest.resources import alternation, load
+
+
+@dataclass(frozen=True)
+class Group:
+    actor: str | None
+    side: str | None
+    generic: bool = False   # "resistance forces": a vague receiving side
+
+
+def _fold(s: str) -> str:
+    s = unicodedata.normalize("NFKC", s).replace("’", "'").replace("‘", "'")
+    return re.sub(r"\s+", " ", s).strip().lower()
+
+
+@lru_cache(maxsize=1)
+def _index():
+    data = load("groups")
+    by_alias: dict[str, Group] = {}
+    by_abbr: dict[str, Group] = {}
+    for e in data["groups"]:
+        g = Group(e.get("value_actor"), e.get("value_side"), bool(e.get("generic_side")))
+        for a in e.get("aliases", []):
+            by_alias.setdefault(_fold(a), g)
+        for a in e.get("abbreviations", []):
+            by_abbr.setdefault(a, g)
+    rx = re.compile(r"(?<![\w-])(?:" + alternation(by_alias, "i") + "|" + alternation(by_abbr) + r")(?![\w-])")
+    generic = data["generic_actor"]
+    gen_map = {}
+    for kind, words in generic.items():
+        for w in words:
+            gen_map[_fold(w)] = kind
+    gen_rx = re.compile(r"(?<![\w-])" + alternation(gen_map, "i") + r"(?![\w-])")
+    countries = data["countries"]
+    c_words = {}
+    for name, c in countries.items():
+        for w in c["names"]:
+            c_words[w] = name
+    c_rx = re.compile(r"\b" + alternation(c_words) + r"\b")
+    return by_alias, by_abbr, rx, gen_map, gen_rx, countries, c_words, c_rx
+
+
+def find_groups(text: str) -> list[tuple[int, int, Group]]:
+    """Named group mentions: (start, end, Group)."""
+    by_alias, by_abbr, rx, *_ = _index()
+    out = []
+    for m in rx.finditer(text):
+        s = m.group(0)
+        g = by_abbr.get(s) or by_alias.get(_fold(s))
+        if g is not None:
+            out.append((m.start(), m.end(), g))
+    return out
+
+
+def find_generic_forces(text: str) -> list[tuple[int, int, str]]:
+    """'soldiers', 'troops', 'police officers': (start, end, 'military'|'police')."""
+    _, _, _, gen_map, gen_rx, *_ = _index()
+    return [(m.start(), m.end(), gen_map[_fold(m.group(0))]) for m in gen_rx.finditer(text)]
+
+
+def article_country(text: str) -> tuple[str, str]:
+    """(country, demonym) the article is mostly about; Myanmar when unclear."""
+    *_, countries, c_words, c_rx = _index()
+    counts = Counter(c_words[m.group(0)] for m in c_rx.finditer(text))
+    if not counts:
+        return "Myanmar", countries["Myanmar"]["demonym"]
+    name = counts.most_common(1)[0][0]
+    return name, countries[name]["demonym"]
+
+
+def generic_value(kind: str, demonym: str) -> str:
+    return f"{demonym} {'police' if kind == 'police' else 'military'}"
+
+
+def resolve_group(text: str) -> str | None:
+    """The codebook value for a group as a coder typed it, or None.
+
+    'junta' -> 'Myanmar military'; 'Karen National Union (KNU)' -> 'KNU/KNLA';
+    'Three Brotherhood Alliance' -> 'Three Brotherhood Alliance'.
+    """
+    by_alias, by_abbr, rx, *_ = _index()
+    s = (text or "").strip()
+    if not s:
+        return None
+    g = by_abbr.get(s) or by_alias.get(_fold(s))
+    if g is None:
+        found = find_groups(s)
+        if not found:
+            kinds = find_generic_forces(s)
+            if kinds:
+                return generic_value(kinds[0][2], article_country(s)[1])
+            return None
+        g = found[0][2]
+    return g.actor or g.side

@@ -1,0 +1,93 @@
+"""Ranks as written ("Lt-Col", "Capt.", "acting major", "company commanders"),
+normalised to full lower-case names from ``resources/ranks.json``."""
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from annotator.suggest.resources import load
+
+
+@lru_cache(maxsize=1)
+def _compiled():
+    r = load("ranks")
+    canon = sorted(r["canonical"], key=len, reverse=True)
+    cap_only = set(r["capitalised_only"])
+    quals = r["qualifiers"]
+    qual_rx = r"(?:(?P<qual>" + "|".join(quals) + r")\s+)?"
+    names = "|".join(re.escape(c).replace(r"\ ", r"[\s-]+").replace(r"\-", r"[\s-]") for c in canon)
+    abbr = "|".join(f"(?:{a})" for a, _ in r["abbreviations"])
+    full = re.compile(r"(?i)\b" + qual_rx + r"(?P<rank>" + names + r")(?:e?s)?\b")
+    abbr_rx = re.compile(r"(?<![\w-])" + qual_rx.replace("(?:(?P<qual>", "(?:(?P<qual>(?i:").replace(r")\s+)?", r"))\s+)?") + r"(?P<abbr>" + abbr + r")(?=\s+[A-Z]|\s*$)")
+    abbr_map = [(re.compile(r"^(?:" + a + r")$"), full_name) for a, full_name in r["abbreviations"]]
+    return full, abbr_rx, abbr_map, cap_only, set(r.get("not_defectors", []))
+
+
+def normalise_rank(text: str) -> str | None:
+    """'Lt-Col' -> 'lieutenant colonel'; 'company commanders' -> 'company commander'."""
+    full, abbr_rx, abbr_map, _, _ = _compiled()
+    s = (text or "").strip()
+    for rx, name in abbr_map:
+        if rx.match(s):
+            return name
+    m = full.search(s)
+    if m:
+        return _value(m.group("qual"), m.group("rank"))
+    m = abbr_rx.search(s + " X")
+    if m:
+        return _value(m.group("qual"), _abbr_name(m.group("abbr")))
+    return None
+
+
+def _abbr_name(a: str) -> str | None:
+    for rx, name in _compiled()[2]:
+        if rx.match(a):
+            return name
+    return None
+
+
+def _value(qual: str | None, rank: str) -> str:
+    rank = re.sub(r"[\s-]+", " ", rank.lower()).replace("second in command", "second-in-command")
+    if qual and qual.lower() in ("acting", "former", "deputy", "assistant") and not rank.startswith(qual.lower()):
+        return f"{qual.lower()} {rank}"
+    return rank
+
+
+def find_ranks(text: str) -> list[dict]:
+    """Rank mentions: dicts with start, end, text, value."""
+    full, abbr_rx, abbr_map, cap_only, excluded = _compiled()
+    out = []
+    taken = bytearray(len(text))
+    for m in full.finditer(text):
+        word = m.group("rank")
+        low = re.sub(r"[\s-]+", " ", word.lower())
+        qual = (m.group("qual") or "").lower()
+        if low in excluded or f"{qual} {low}" in excluded:
+            continue
+        if low in cap_only and not m.group("qual"):
+            before = text[max(0, m.start() - 25):m.start()]
+            capital_name = word[0].isupper() and re.match(r"\s+[A-Z]", text[m.end():m.end() + 2])
+            article = re.search(r"(?i)\b(?:an?|the|rank\s+of|police|army|junta|regime|military|two|three|several|and|their|its)\s+$", before)
+            plural = m.group(0).lower().endswith("s")
+            if low in ("major", "general", "private") and not (capital_name or (article and not word[0].isupper()) or
+                                                               (article and word[0].isupper())):
+                continue
+            if low in ("officer", "commander") and not (article or plural or capital_name):
+                continue
+            if low == "private" and not (capital_name or re.match(r"(?i)privates\b", m.group(0)) or article):
+                continue
+        if low in ("general",) and re.match(r"(?i)\s+(?:public|election|secretary|strike|assembly|staff)", text[m.end():m.end() + 12]):
+            continue
+        if low == "major" and not qual and re.match(
+                r"\s+(?!(?:in|of|from|at|and|who|with|was|is|had|has|said|told)\b)[a-z]", text[m.end():m.end() + 8]):
+            continue  # "major ethnic armed groups"
+        out.append(dict(start=m.start(), end=m.end(), text=m.group(0), value=_value(m.group("qual"), word)))
+        taken[m.start():m.end()] = b"\x01" * (m.end() - m.start())
+    for m in abbr_rx.finditer(text):
+        if any(taken[m.start():m.end()]):
+            continue
+        name = _abbr_name(m.group("abbr"))
+        if name and name not in excluded:
+            out.append(dict(start=m.start(), end=m.end(), text=m.group(0), value=_value(m.group("qual"), name)))
+    out.sort(key=lambda d: d["start"])
+    return out

@@ -1,0 +1,71 @@
+"""Military and police units in every written form, normalised to keys.
+
+"Light Infantry Battalion (LIB) 430" -> LIB 430; "LIB-556"; "LIBs 402 and 403"
+-> LIB 402, LIB 403; "the 356th and 357th Light Infantry Battalions"; "IB-11";
+"Military Operations Command (MOC) 7" -> MOC 7. Unit types come from
+``resources/units.json``.
+"""
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from annotator.suggest.resources import alternation, load
+
+_NUM = r"(\d{1,4})(?:st|nd|rd|th)?"
+_MORE = r"((?:\s*(?:,|and|&|/|or)\s*(?:the\s+)?(?:No\.?\s*)?" + _NUM + r"(?!\s*(?:soldiers|troops|people|members|km|miles|kilometres|kilometers|%|percent)))*)"
+
+
+@lru_cache(maxsize=1)
+def _patterns() -> list[tuple[str, bool, re.Pattern, re.Pattern]]:
+    out = []
+    for t in load("units")["types"]:
+        names = [n for n in t["names"]]
+        name_rx = r"(?i:" + "|".join(re.escape(n).replace(r"\ ", r"\s+") + "s?" for n in sorted(names, key=len, reverse=True)) + ")"
+        abbr = [r"\.?".join(re.escape(ch) for ch in a) + r"\.?s?" for a in t["abbreviations"]]
+        kind = name_rx + ("|" + "|".join(abbr) if abbr else "")
+        after = re.compile(r"\b(?:" + kind + r")\s*(?:\([A-Za-z. ]+\)\s*)?(?:[-–#]\s*|(?i:No\.?)\s*)?" + _NUM + r"(?![\d,.]\d)" + _MORE + r"\b")
+        before = re.compile(r"\b" + _NUM + r"((?:\s*(?:,|and|&)\s*(?:the\s+)?" + _NUM + r")*)\s+(?:" + kind + r")\b")
+        out.append((t["key"], bool(t.get("formation")), after, before))
+    return out
+
+
+def find_units(text: str) -> list[dict]:
+    """Unit mentions: dicts with start, end, text, keys (list), formation."""
+    found: list[dict] = []
+    taken = bytearray(len(text))
+    for key, formation, after, before in _patterns():
+        for rx in (after, before):
+            for m in rx.finditer(text):
+                if any(taken[m.start():m.end()]):
+                    continue
+                for i in range(m.start(), m.end()):
+                    taken[i] = 1
+                nums = re.findall(r"\d{1,4}(?=(?:st|nd|rd|th)?\b)", m.group(0))
+                if rx is before and not re.search(r"\d(?:st|nd|rd|th)\b", m.group(0)):
+                    nums = [n for n in nums if not 1900 <= int(n) <= 2100]
+                if not nums:
+                    continue
+                keys = []
+                for n in nums:
+                    k = f"{key} {int(n)}"
+                    if k not in keys:
+                        keys.append(k)
+                found.append(dict(start=m.start(), end=m.end(), text=m.group(0), keys=keys, formation=formation))
+    found.sort(key=lambda d: d["start"])
+    return found
+
+
+def unit_keys(text: str) -> list[str]:
+    """'Light Infantry Battalions 402 and 403' -> ['LIB 402', 'LIB 403']."""
+    keys: list[str] = []
+    for u in find_units(text or ""):
+        keys += [k for k in u["keys"] if k not in keys]
+    return keys
+
+
+def owner_before(text: str, start: int) -> bool:
+    """True when the unit belongs to a resistance group ('KNU Brigade 5')."""
+    words = load("units").get("owner_stopwords", [])
+    head = text[max(0, start - 30):start]
+    return bool(re.search(r"\b" + alternation(words) + r"(?:['’]s)?\s*$", head))
