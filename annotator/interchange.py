@@ -206,11 +206,7 @@ def export_codings(project: Project, coder: str | None = None, reconciled: bool 
                     fv = by_event.get(ev.id, {}).get(f.name)
                     e.update(V.to_interchange(f, fv.value if fv else None, full=ev_keys is None))
                 e.update(ev_extra)
-                if ev_keys is not None:
-                    e = {k: v for k, v in e.items() if k in ev_keys or k in ev_extra}
                 events.append(_ordered(e, ev_keys))
             item["events"] = events
-            if keys is not None:
-                item = {k: v for k, v in item.items() if k in keys or k in extra or k == "coder"}
             out.append(_ordered(item, keys))
         return out
