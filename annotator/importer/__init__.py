@@ -93,7 +93,10 @@ def import_paths(project: Project, paths: Iterable[str | Path], columns: Columns
         s.add(AuditEntry(coder=coder, action="import", entity="import_batches", entity_id=batch.id,
                          new={"imported": sum(r["status"] in ("imported", "near_duplicate") for r in report),
                               "rejected": sum(r["status"] == "rejected" for r in report)}))
-    return report
+    return [{k: r.get(k) for k in REPORT_KEYS} for r in report]
+
+
+REPORT_KEYS = ("file", "status", "article_id", "duplicate_of", "reason")
 
 
 def _import_record(s, rec: Record, label: str, path: Path, batch_id: str, known: dict[str, str],
