@@ -1,0 +1,105 @@
+"""`annotator gui PROJECT [--screenshot FILE.png]`: the coding window."""
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+
+def register(subparsers) -> None:
+    p = subparsers.add_parser("gui", help="open the coding window", description=__doc__)
+    p.add_argument("project", nargs="?", help="project file (default: the last one, or the demo project)")
+    p.add_argument("--coder", help="coder name (default: the remembered name; asked on first start)")
+    p.add_argument("--screenshot", metavar="FILE.png",
+                   help="render the window at 1400x900 with the first article open, save it and exit")
+    p.add_argument("--no-suggestions", action="store_true", help="do not load the suggestion engine")
+    p.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    if args.screenshot:
+        return screenshot(args.project, args.screenshot, args.coder)
+    return run_gui(args.project, coder=args.coder, suggestions=not args.no_suggestions)
+
+
+def run_gui(project_path: str | None, coder: str | None = None, suggestions: bool = True) -> int:
+    from PySide6.QtWidgets import QMessageBox
+
+    from annotator.db.project import Project, ProjectError
+    from annotator.ui import app as A
+
+    qapp = A.make_app()
+    s = A.settings()
+    try:
+        if project_path:
+            project = Project.open(project_path)
+        else:
+            last = s.value("last_project", "")
+            project = Project.open(last) if last and Path(last).exists() else A.open_or_create_demo()
+    except (ProjectError, ImportError) as exc:
+        QMessageBox.critical(None, "Cannot open project", str(exc))
+        print(f"annotator: {exc}", file=sys.stderr)
+        return 1
+    if coder:
+        s.setValue("coder_name", coder)
+    name = coder or A.ask_coder_name(s)
+    if not name:
+        return 1
+    session = A.AppSession(s, name, A.engine_factory_or_none() if suggestions else None)
+    session.show(project)
+    return qapp.exec()
+
+
+def screenshot(project_path: str | None, out: str, coder: str | None = None) -> int:
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from PySide6.QtCore import QSettings
+
+    from annotator import suggestions as S
+    from annotator.db.project import Project, ProjectError
+    from annotator.ui import app as A
+    from annotator.ui.main_window import MainWindow
+
+    qapp = A.make_app()
+    try:
+        project = Project.open(project_path) if project_path else A.open_or_create_demo()
+    except (ProjectError, ImportError) as exc:
+        print(f"annotator gui: {exc}", file=sys.stderr)
+        return 1
+    factory = A.engine_factory_or_none()
+    if factory is not None:  # suggestions for the first article, so the picture shows them
+        try:
+            engine = factory(project)
+            S.compute_missing(project, engine, lambda n, t: n == 0, batch_size=1)
+        except Exception as exc:  # noqa: BLE001
+            print(f"annotator gui: suggestions unavailable ({exc})", file=sys.stderr)
+            factory = None
+    tmp_settings = QSettings(str(Path(out).with_suffix(".ini")), QSettings.Format.IniFormat)
+    win = MainWindow(project, coder or "coder", tmp_settings, None)
+    if factory is not None:
+        from annotator.suggestions import engine_version
+        win.engine_version = engine_version(engine)
+        first = win.queue.neighbour(None, 0)
+        win.ctrl.article_id = None
+        win.open_article(first)
+    else:
+        first = win.queue.neighbour(None, 0)
+        if first and first != win.ctrl.article_id:
+            win.open_article(first)
+    win.resize(1400, 900)
+    win.show()
+    for _ in range(5):
+        qapp.processEvents()
+    keys = win.form.keys()
+    if keys:
+        win.form.focus_field(*keys[min(len(keys) - 1, len(win.codebook.article_fields))])
+        qapp.processEvents()
+    ok = win.grab().save(out)
+    win.close()
+    Path(out).with_suffix(".ini").unlink(missing_ok=True)
+    project.close()
+    if not ok:
+        print(f"annotator gui: cannot write {out}", file=sys.stderr)
+        return 1
+    print(out)
+    return 0

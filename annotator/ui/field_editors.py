@@ -1,0 +1,553 @@
+"""One editor widget per codebook field type.
+
+Every editor shows a value dict (see ``annotator.values``), emits ``edited``
+with the new value when the coder changes it (typing is debounced, so a
+value reaches the database within ~250 ms of the last keystroke; leaving the
+field flushes at once) and never writes anything itself.
+"""
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from PySide6.QtCore import QStringListModel, Qt, QTimer, Signal
+from PySide6.QtGui import QIntValidator, QRegularExpressionValidator
+from PySide6.QtWidgets import (QCheckBox, QComboBox, QCompleter, QHBoxLayout, QLabel, QLineEdit, QPlainTextEdit,
+                               QWidget)
+from PySide6.QtCore import QRegularExpression
+
+from annotator.codebook import Field
+
+DEBOUNCE_MS = 250
+PARTIAL_DATE = r"^$|^\d{0,4}(-\d{0,2}(-\d{0,2})?)?$"
+
+
+def parse_count(text: str) -> dict[str, Any]:
+    """min/max/approx/includes_family for the words; the engine's parser when available."""
+    try:
+        from annotator.suggest.counts import parse_count as engine_parse  # type: ignore
+    except Exception:  # noqa: BLE001 - engine not installed yet: use the small fallback
+        engine_parse = None
+    if engine_parse is not None:
+        try:
+            r = engine_parse(text)
+            if isinstance(r, dict):
+                return {k: r.get(k) for k in ("min", "max", "approx", "includes_family") if k in r}
+            if isinstance(r, (tuple, list)) and len(r) >= 2:
+                return {"min": r[0], "max": r[1]}
+            for k in ("min", "max"):
+                if hasattr(r, k):
+                    return {k2: getattr(r, k2, None) for k2 in ("min", "max", "approx", "includes_family")}
+        except Exception:  # noqa: BLE001
+            pass
+    return _fallback_count(text)
+
+
+_WORDS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
+          "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "fifteen": 15, "twenty": 20, "thirty": 30, "forty": 40,
+          "fifty": 50, "hundred": 100}
+
+
+def _fallback_count(text: str) -> dict[str, Any]:
+    t = text.casefold().replace(",", "")
+    if re.search(r"\b(several|a few)?\s*dozens?\b", t) and "a dozen" not in t:
+        return {"min": 24, "max": None}
+    if "a dozen" in t:
+        return {"min": 12, "max": 12}
+    if "scores of" in t:
+        return {"min": 40, "max": None}
+    if "hundreds" in t or "several hundred" in t:
+        return {"min": 200, "max": None}
+    if "thousands" in t:
+        return {"min": 2000, "max": None}
+    m = re.search(r"\d+", t)
+    n = int(m.group()) if m else next((v for w, v in _WORDS.items() if re.search(rf"\b{w}\b", t)), None)
+    if n is None:
+        return {"min": None, "max": None}
+    if re.search(r"\b(more than|over)\b", t):
+        return {"min": n + 1, "max": None}
+    if re.search(r"\b(at least|or more)\b", t):
+        return {"min": n, "max": None}
+    approx = bool(re.search(r"\b(about|nearly|close to|roughly|an estimated|around|some)\b", t))
+    return {"min": n, "max": n, **({"approx": True} if approx else {})}
+
+
+def place_lookup(name: str) -> dict[str, Any] | None:
+    try:
+        from annotator.suggest.places import lookup_place  # type: ignore
+        r = lookup_place(name)
+    except Exception:  # noqa: BLE001
+        return None
+    if r is None:
+        return None
+    if isinstance(r, dict):
+        return r
+    return {k: getattr(r, k, None) for k in ("name", "admin1", "lat", "lon")}
+
+
+def place_names() -> list[str]:
+    try:
+        from annotator.suggest.places import place_names as names  # type: ignore
+        return sorted(set(names()))
+    except Exception:  # noqa: BLE001
+        return []
+
+
+class FieldEditor(QWidget):
+    edited = Signal(dict)  # the new value (empty dict = cleared)
+    focused = Signal()
+
+    def __init__(self, field: Field, parent=None):
+        super().__init__(parent)
+        self.field = field
+        self._loading = False
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(DEBOUNCE_MS)
+        self._timer.timeout.connect(self._emit)
+        self._last: dict = {}
+        self.setProperty("origin", "")
+
+    # subclass API
+    def value(self) -> dict:
+        raise NotImplementedError
+
+    def _show(self, value: dict) -> None:
+        raise NotImplementedError
+
+    def focus_widget(self) -> QWidget:
+        return self
+
+    def from_selection(self, text: str) -> dict:
+        """The value that the selected article words give this field."""
+        return {"text": text}
+
+    # common
+    def set_value(self, value: dict | None) -> None:
+        self._timer.stop()
+        self._loading = True
+        try:
+            self._show(dict(value or {}))
+        finally:
+            self._loading = False
+        self._last = self.value()
+
+    def _changed(self, *_a) -> None:
+        if not self._loading:
+            self._timer.start()
+
+    def _changed_now(self, *_a) -> None:
+        if not self._loading:
+            self._timer.stop()
+            self._emit()
+
+    def flush(self) -> None:
+        if self._timer.isActive():
+            self._timer.stop()
+            self._emit()
+
+    def has_pending(self) -> bool:
+        return self._timer.isActive()
+
+    def _emit(self) -> None:
+        v = self.value()
+        if v != self._last:
+            self._last = v
+            self.edited.emit(v)
+
+    def _watch(self, w: QWidget) -> None:
+        w.installEventFilter(self)
+
+    def eventFilter(self, obj, ev):  # noqa: N802
+        from PySide6.QtCore import QEvent
+        if ev.type() == QEvent.Type.FocusIn:
+            self.focused.emit()
+        elif ev.type() == QEvent.Type.FocusOut:
+            self.flush()
+        return False
+
+
+def _line(placeholder: str = "") -> QLineEdit:
+    le = QLineEdit()
+    le.setPlaceholderText(placeholder)
+    le.setClearButtonEnabled(False)
+    return le
+
+
+class CategoryEditor(FieldEditor):
+    def __init__(self, field: Field, parent=None):
+        super().__init__(field, parent)
+        self.combo = QComboBox()
+        self.combo.setEditable(True)
+        self.combo.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+        self.combo.addItem("")
+        self.combo.addItems(field.choices)
+        words = list(field.choices) + [a for e in field.vocabulary for a in e.aliases]
+        comp = QCompleter(QStringListModel(words, self), self)
+        comp.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        comp.setFilterMode(Qt.MatchFlag.MatchContains)
+        self.combo.setCompleter(comp)
+        self.combo.setToolTip(field.definition)
+        self.combo.editTextChanged.connect(self._changed)
+        self.combo.activated.connect(self._changed_now)
+        lay = QHBoxLayout(self)
+        lay.setContentsMargins(0, 0, 0, 0)
+        lay.addWidget(self.combo)
+        self._watch(self.combo.lineEdit())
+        self.setFocusProxy(self.combo)
+        self._text: str | None = None
+        self._key: str | None = None
+
+    def focus_widget(self):
+        return self.combo
+
+    def value(self) -> dict:
+        t = self.combo.currentText().strip()
+        if not t:
+            return {}
+        if t == self._key and self._text:  # shown as its key: keep the article's words
+            return {"text": self._text, "key": self._key}
+        key = self.field.resolve(t)
+        return {"text": t, "key": key} if key else {"text": t}
+
+    def _show(self, value: dict) -> None:
+        self._text, self._key = value.get("text"), value.get("key")
+        self.combo.setEditText(value.get("key") or value.get("text") or "")
+
+
+class MultiEditor(FieldEditor):
+    """Several values: the normalised keys separated by ';' and the article's words."""
+
+    def __init__(self, field: Field, parent=None):
+        super().__init__(field, parent)
+        self.keys = _line("values, separated by ;")
+        self.words = _line("words in the article")
+        self.words.setObjectName("words")
+        if field.choices:
+            comp = QCompleter(field.choices, self)
+            comp.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+            self.keys.setCompleter(comp)
+        lay = QHBoxLayout(self)
+        lay.setContentsMargins(0, 0, 0, 0)
+        lay.addWidget(self.keys, 3)
+        lay.addWidget(self.words, 2)
+        for w in (self.keys, self.words):
+            w.textEdited.connect(self._changed)
+            w.editingFinished.connect(self.flush)
+            self._watch(w)
+        self.setFocusProxy(self.keys)
+
+    def focus_widget(self):
+        return self.keys
+
+    def value(self) -> dict:
+        keys = [k.strip() for k in self.keys.text().split(";") if k.strip()]
+        out: dict = {}
+        if self.words.text().strip():
+            out["text"] = self.words.text().strip()
+        if keys:
+            out["keys"] = keys
+        return out
+
+    def _show(self, value: dict) -> None:
+        self.keys.setText("; ".join(value.get("keys") or []))
+        self.words.setText(value.get("text") or "")
+
+    def from_selection(self, text: str) -> dict:
+        key = self.field.resolve(text) or text
+        return {"text": text, "keys": [key]}
+
+
+class CountEditor(FieldEditor):
+    def __init__(self, field: Field, parent=None):
+        super().__init__(field, parent)
+        self.words = _line("words, e.g. several dozen")
+        self.min = _line("min")
+        self.max = _line("max")
+        for w in (self.min, self.max):
+            w.setValidator(QIntValidator(0, 10_000_000, w))
+            w.setMaximumWidth(70)
+        self.approx = QCheckBox("approx.")
+        self.family = QCheckBox("incl. family")
+        lay = QHBoxLayout(self)
+        lay.setContentsMargins(0, 0, 0, 0)
+        lay.addWidget(self.words, 3)
+        lay.addWidget(self.min)
+        lay.addWidget(QLabel("–"))
+        lay.addWidget(self.max)
+        lay.addWidget(self.approx)
+        lay.addWidget(self.family)
+        self.words.textEdited.connect(self._on_words_edited)
+        for w in (self.words, self.min, self.max):
+            w.editingFinished.connect(self.flush)
+            self._watch(w)
+        self.min.textEdited.connect(self._changed)
+        self.max.textEdited.connect(self._changed)
+        self.approx.toggled.connect(self._changed_now)
+        self.family.toggled.connect(self._changed_now)
+        self._watch(self.approx)
+        self._watch(self.family)
+        self.setFocusProxy(self.words)
+
+    def focus_widget(self):
+        return self.words
+
+    def _on_words_edited(self, text: str) -> None:
+        parsed = parse_count(text) if text.strip() else {"min": None, "max": None}
+        self._loading = True
+        try:
+            self.min.setText("" if parsed.get("min") is None else str(parsed["min"]))
+            self.max.setText("" if parsed.get("max") is None else str(parsed["max"]))
+            self.approx.setChecked(bool(parsed.get("approx")))
+            if "includes_family" in parsed:
+                self.family.setChecked(bool(parsed.get("includes_family")))
+        finally:
+            self._loading = False
+        self._changed()
+
+    def value(self) -> dict:
+        out: dict = {}
+        if self.words.text().strip():
+            out["text"] = self.words.text().strip()
+        for k, w in (("min", self.min), ("max", self.max)):
+            if w.text().strip():
+                out[k] = int(w.text())
+        if out and "min" not in out:
+            out["min"] = None
+        if out and "max" not in out:
+            out["max"] = None
+        if self.approx.isChecked():
+            out["approx"] = True
+        if self.family.isChecked():
+            out["includes_family"] = True
+        return out
+
+    def _show(self, value: dict) -> None:
+        self.words.setText(value.get("text") or "")
+        self.min.setText("" if value.get("min") is None else str(value["min"]))
+        self.max.setText("" if value.get("max") is None else str(value["max"]))
+        self.approx.setChecked(bool(value.get("approx")))
+        self.family.setChecked(bool(value.get("includes_family")))
+
+    def from_selection(self, text: str) -> dict:
+        parsed = parse_count(text)
+        return {"text": text, "min": parsed.get("min"), "max": parsed.get("max"),
+                **({"approx": True} if parsed.get("approx") else {}),
+                **({"includes_family": True} if parsed.get("includes_family") else {})}
+
+
+class PlaceEditor(FieldEditor):
+    _names: list[str] | None = None
+
+    def __init__(self, field: Field, parent=None):
+        super().__init__(field, parent)
+        self.name = _line("place")
+        self.admin1 = _line("state / region")
+        if PlaceEditor._names is None:
+            PlaceEditor._names = place_names()
+        if PlaceEditor._names:
+            comp = QCompleter(PlaceEditor._names, self)
+            comp.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+            comp.setFilterMode(Qt.MatchFlag.MatchStartsWith)
+            self.name.setCompleter(comp)
+        lay = QHBoxLayout(self)
+        lay.setContentsMargins(0, 0, 0, 0)
+        lay.addWidget(self.name, 3)
+        lay.addWidget(self.admin1, 2)
+        self.name.textEdited.connect(self._changed)
+        self.admin1.textEdited.connect(self._changed)
+        self.name.editingFinished.connect(self._on_name_finished)
+        self.admin1.editingFinished.connect(self.flush)
+        self._watch(self.name)
+        self._watch(self.admin1)
+        self._extra: dict = {}
+        self.setFocusProxy(self.name)
+
+    def focus_widget(self):
+        return self.name
+
+    def _on_name_finished(self) -> None:
+        if self.name.text().strip() and not self.admin1.text().strip():
+            hit = place_lookup(self.name.text().strip())
+            if hit and hit.get("admin1"):
+                self.admin1.setText(hit["admin1"])
+                self._extra = {k: hit[k] for k in ("lat", "lon") if hit.get(k) is not None}
+                self._changed()
+        self.flush()
+
+    def value(self) -> dict:
+        out: dict = {}
+        if self.name.text().strip():
+            out["name"] = self.name.text().strip()
+        if self.admin1.text().strip():
+            out["admin1"] = self.admin1.text().strip()
+        if out.get("name"):
+            out.update(self._extra)
+        return out
+
+    def _show(self, value: dict) -> None:
+        self.name.setText(value.get("name") or "")
+        self.admin1.setText(value.get("admin1") or "")
+        self._extra = {k: value[k] for k in ("lat", "lon", "keys") if value.get(k) is not None}
+
+    def from_selection(self, text: str) -> dict:
+        hit = place_lookup(text) or {}
+        out = {"name": text}
+        for k in ("admin1", "lat", "lon"):
+            if hit.get(k) is not None:
+                out[k] = hit[k]
+        return out
+
+
+class DateEditor(FieldEditor):
+    def __init__(self, field: Field, parent=None):
+        super().__init__(field, parent)
+        self.iso = _line("YYYY, YYYY-MM or YYYY-MM-DD")
+        self.iso.setValidator(QRegularExpressionValidator(QRegularExpression(PARTIAL_DATE), self.iso))
+        self.words = _line("words in the article")
+        lay = QHBoxLayout(self)
+        lay.setContentsMargins(0, 0, 0, 0)
+        lay.addWidget(self.iso, 2)
+        lay.addWidget(self.words, 3)
+        for w in (self.iso, self.words):
+            w.textEdited.connect(self._changed)
+            w.editingFinished.connect(self.flush)
+            self._watch(w)
+        self.setFocusProxy(self.iso)
+
+    def focus_widget(self):
+        return self.iso
+
+    def value(self) -> dict:
+        out: dict = {}
+        iso = self.iso.text().strip().rstrip("-")
+        if iso:
+            out["value"] = iso
+        if self.words.text().strip():
+            out["text"] = self.words.text().strip()
+        return out
+
+    def _show(self, value: dict) -> None:
+        self.iso.setText(value.get("value") or "")
+        self.words.setText(value.get("text") or "")
+
+    def from_selection(self, text: str) -> dict:
+        iso = None
+        m = re.search(r"\b(\d{4})-(\d{2})(-(\d{2}))?\b", text)
+        if m:
+            iso = m.group(0)
+        return {"text": text, **({"value": iso} if iso else {})}
+
+
+class TextEditor(FieldEditor):
+    def __init__(self, field: Field, parent=None):
+        super().__init__(field, parent)
+        self.edit = _line(field.definition[:60] if field.definition else "")
+        lay = QHBoxLayout(self)
+        lay.setContentsMargins(0, 0, 0, 0)
+        lay.addWidget(self.edit)
+        self.edit.textEdited.connect(self._changed)
+        self.edit.editingFinished.connect(self.flush)
+        self._watch(self.edit)
+        self.setFocusProxy(self.edit)
+
+    def focus_widget(self):
+        return self.edit
+
+    def value(self) -> dict:
+        t = self.edit.text()
+        return {"value": t} if t.strip() else {}
+
+    def _show(self, value: dict) -> None:
+        v = value.get("value")
+        self.edit.setText("" if v is None else str(v))
+
+    def from_selection(self, text: str) -> dict:
+        return {"value": text}
+
+
+class ArticleRefEditor(TextEditor):
+    def set_choices(self, names: list[str]) -> None:
+        comp = QCompleter(names, self)
+        comp.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        comp.setFilterMode(Qt.MatchFlag.MatchContains)
+        self.edit.setCompleter(comp)
+
+
+class BooleanEditor(FieldEditor):
+    """Three states: unknown (partly checked), yes, no."""
+
+    def __init__(self, field: Field, parent=None):
+        super().__init__(field, parent)
+        self.box = QCheckBox(field.label)
+        self.box.setTristate(True)
+        self.box.setCheckState(Qt.CheckState.PartiallyChecked)
+        self.box.setToolTip(field.definition)
+        lay = QHBoxLayout(self)
+        lay.setContentsMargins(0, 0, 0, 0)
+        lay.addWidget(self.box)
+        self.box.stateChanged.connect(self._changed_now)
+        self._watch(self.box)
+        self.setFocusProxy(self.box)
+
+    def focus_widget(self):
+        return self.box
+
+    def value(self) -> dict:
+        st = self.box.checkState()
+        if st == Qt.CheckState.PartiallyChecked:
+            return {}
+        return {"value": st == Qt.CheckState.Checked}
+
+    def _show(self, value: dict) -> None:
+        v = value.get("value")
+        self.box.setCheckState(Qt.CheckState.PartiallyChecked if v is None else
+                               (Qt.CheckState.Checked if v else Qt.CheckState.Unchecked))
+
+    def set_checked(self, on: bool) -> None:
+        self.box.setCheckState(Qt.CheckState.Checked if on else Qt.CheckState.Unchecked)
+
+
+class EvidenceEditor(FieldEditor):
+    """The supporting sentences; filled from article selections."""
+
+    def __init__(self, field: Field, parent=None):
+        super().__init__(field, parent)
+        self.edit = QPlainTextEdit()
+        self.edit.setReadOnly(True)
+        self.edit.setTabChangesFocus(True)
+        self.edit.setMaximumHeight(70)
+        self.edit.setPlaceholderText("select sentences in the article and use 'Add to evidence' (Ctrl+Shift+V)")
+        lay = QHBoxLayout(self)
+        lay.setContentsMargins(0, 0, 0, 0)
+        lay.addWidget(self.edit)
+        self._watch(self.edit)
+        self._value: dict = {}
+        self.setFocusProxy(self.edit)
+
+    def focus_widget(self):
+        return self.edit
+
+    def value(self) -> dict:
+        return dict(self._value)
+
+    def _show(self, value: dict) -> None:
+        self._value = dict(value)
+        self.edit.setPlainText("\n".join(value.get("sentences") or []))
+
+    def from_selection(self, text: str) -> dict:
+        return {"sentences": [text]}
+
+    def added(self, text: str, start: int, end: int) -> dict:
+        sentences = list(self._value.get("sentences") or []) + [text]
+        spans = list(self._value.get("spans") or []) + [[start, end]]
+        return {"sentences": sentences, "spans": spans}
+
+
+EDITORS = {"category": CategoryEditor, "multi": MultiEditor, "count": CountEditor, "place": PlaceEditor,
+           "date": DateEditor, "text": TextEditor, "boolean": BooleanEditor, "evidence": EvidenceEditor,
+           "article_ref": ArticleRefEditor}
+
+
+def make_editor(field: Field, parent=None) -> FieldEditor:
+    return EDITORS.get(field.type, TextEditor)(field, parent)

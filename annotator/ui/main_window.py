@@ -1,0 +1,305 @@
+"""The coding window: wires the queue, the article view and the coding form together."""
+from __future__ import annotations
+
+from typing import Any, Callable
+
+from PySide6.QtCore import QSettings, Qt, QThread, QThreadPool, Signal
+from PySide6.QtGui import QAction, QKeySequence, QUndoStack
+from PySide6.QtWidgets import (QFileDialog, QLabel, QMainWindow, QMessageBox, QProgressBar, QSplitter, QWidget)
+
+from annotator import suggestions as S
+from annotator.coding import CodingStore
+from annotator.db.project import Project
+from annotator.ui.article_view import ArticleView
+from annotator.ui.coding_form import CodingForm
+from annotator.ui.controller import CodingController
+from annotator.ui.queue_data import last_article, load_queue, search_articles
+from annotator.ui.queue_panel import QueuePanel
+from annotator.ui.workers import SuggestionWorker
+
+SETTINGS_VERSION = 1
+
+
+class MainWindow(QMainWindow):
+    project_requested = Signal(str, bool)  # path, create
+    _suggest_requested = Signal(str, str, object)
+    _compute_all_requested = Signal(int)
+    _worker_stop_requested = Signal()
+
+    def __init__(self, project: Project, coder_name: str, settings: QSettings,
+                 engine_factory: Callable[[Project], Any] | None = None, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.project, self.settings = project, settings
+        self.coder_name = coder_name
+        self.store = CodingStore(project, coder_name)
+        self.codebook = project.codebook
+        self.setWindowTitle(f"{project.name} — annotator")
+        self.undo = QUndoStack(self)
+        self.engine_version: str | None = None
+        self._model_warning_shown = False
+        self._requested: set[str] = set()
+
+        self.queue = QueuePanel(self)
+        fill_fields = [(f.name, f.label) for f in self.codebook.fields if f.type not in ("boolean",)]
+        self.view = ArticleView(fill_fields, self)
+        self.form = CodingForm(self.codebook, self)
+        self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
+        self.splitter.setObjectName("mainSplitter")
+        for w in (self.queue, self.view, self.form):
+            self.splitter.addWidget(w)
+        self.splitter.setStretchFactor(0, 2)
+        self.splitter.setStretchFactor(1, 5)
+        self.splitter.setStretchFactor(2, 4)
+        self.splitter.setSizes([300, 600, 500])
+        self.setCentralWidget(self.splitter)
+
+        self.ctrl = CodingController(self.store, self.form, self.view, self.undo, self._suggestions_for, self)
+        self.ctrl.article_opened.connect(self._on_ctrl_article_opened)
+        self.ctrl.status_changed_signal.connect(self._on_ctrl_status_changed)
+        self.ctrl.message.connect(lambda m: self.statusBar().showMessage(m, 6000))
+        self.ctrl.save_failed.connect(lambda m: self.statusBar().showMessage(m, 15000))
+        self.queue.article_activated.connect(self.open_article)
+        self.queue.search_changed.connect(self._on_queue_search_changed)
+
+        self._build_status_bar()
+        self.action_map: dict[str, QAction] = {}
+        from annotator.ui.menus import build_menus
+        build_menus(self)
+        self._restore_layout()
+        self.reload_queue()
+        self.form.set_article_names([r.file_name or r.title for r in self.queue.model.rows()])
+
+        self._thread: QThread | None = None
+        self.worker: SuggestionWorker | None = None
+        if engine_factory is not None:
+            self._start_worker(engine_factory)
+
+        start = last_article(project, self.store.coder_id)
+        ids = [r.article_id for r in self.queue.model.rows()]
+        self.open_article(start if start in ids else (self.queue.neighbour(None, 0) if ids else None))
+
+    # ------------------------------------------------------------- status bar
+    def _build_status_bar(self) -> None:
+        sb = self.statusBar()
+        self.coder_label = QLabel(f"Coder: {self.coder_name}")
+        self.coder_label.setObjectName("coderLabel")
+        self.progress_label = QLabel("")
+        self.progress_label.setObjectName("progressLabel")
+        self.bg_label = QLabel("")
+        self.bg_progress = QProgressBar()
+        self.bg_progress.setMaximumWidth(160)
+        self.bg_progress.setTextVisible(True)
+        self.bg_progress.hide()
+        sb.addPermanentWidget(self.bg_label)
+        sb.addPermanentWidget(self.bg_progress)
+        sb.addPermanentWidget(self.coder_label)
+        sb.addPermanentWidget(self.progress_label)
+
+    def _update_progress(self) -> None:
+        done, total = self.queue.model.counts()
+        self.progress_label.setText(f"{done} of {total} done")
+
+    # ------------------------------------------------------------- queue
+    def reload_queue(self) -> None:
+        self.queue.model.set_rows(load_queue(self.project, self.store.coder_id))
+        self._update_progress()
+        if self.ctrl.article_id:
+            self.queue.select(self.ctrl.article_id)
+
+    def _on_queue_search_changed(self, text: str) -> None:
+        self.queue.proxy.set_matching_ids(search_articles(self.project, text) if text else None)
+
+    def open_article(self, article_id: str | None) -> None:
+        if article_id and article_id == self.ctrl.article_id:
+            return
+        self.ctrl.open_article(article_id)
+
+    def _on_ctrl_article_opened(self, article_id: str) -> None:
+        self.queue.select(article_id)
+        row = self.queue.model.row_of(article_id)
+        state = self.ctrl.state
+        if row >= 0 and state is not None:
+            self.queue.model.set_status(article_id, state.status)
+            self._update_progress()
+
+    def _on_ctrl_status_changed(self, article_id: str, status: str) -> None:
+        self.queue.model.set_status(article_id, status)
+        self._update_progress()
+
+    def go(self, step: int) -> None:
+        target = self.queue.neighbour(self.ctrl.article_id, step)
+        if target:
+            self.ctrl.open_article(target)
+        else:
+            self.statusBar().showMessage("No more articles in this list.", 4000)
+
+    def mark_done_and_next(self) -> None:
+        current = self.ctrl.article_id
+        self.ctrl.set_status("done")
+        if self.ctrl.pending:
+            return
+        # the next article in the list that is not finished yet
+        ids = self.queue.visible_ids()
+        if current in ids:
+            rest = ids[ids.index(current) + 1:] + ids[:ids.index(current)]
+            status = {r.article_id: r.status for r in self.queue.model.rows()}
+            nxt = next((a for a in rest if status.get(a) not in ("done", "not_relevant")), None)
+            if nxt:
+                self.ctrl.open_article(nxt)
+                first = self.form.keys()
+                if first:
+                    self.form.focus_field(*first[0])
+                return
+        self.statusBar().showMessage("Every article in this list is done.", 6000)
+
+    # ------------------------------------------------------------- suggestions
+    def _suggestions_for(self, record: dict) -> dict | None:
+        if self.engine_version is None:
+            return None
+        result = S.cached(self.project, record["content_hash"], self.engine_version)
+        if result is None and self.worker is not None and record["id"] not in self._requested:
+            self._requested.add(record["id"])
+            self._suggest_requested.emit(record["id"], record["text"], record.get("published") or None)
+        return result
+
+    def _start_worker(self, factory) -> None:
+        self._thread = QThread(self)
+        self.worker = SuggestionWorker(str(self.project.path), factory)
+        self.worker.moveToThread(self._thread)
+        self._thread.started.connect(self.worker.start)
+        self._suggest_requested.connect(self.worker.suggest_article)
+        self._compute_all_requested.connect(self.worker.compute_all)
+        self._worker_stop_requested.connect(self.worker.stop)
+        self.worker.engine_ready.connect(self._on_worker_engine_ready)
+        self.worker.engine_failed.connect(self._on_worker_engine_failed)
+        self.worker.result_ready.connect(self.ctrl.suggestion_ready)
+        self.worker.progress.connect(self._on_worker_progress)
+        self.worker.finished.connect(self._on_worker_finished)
+        self.worker.relevance_changed.connect(self.queue.model.set_relevance)
+        self.bg_label.setText("Loading the suggestion engine…")
+        self._thread.start()
+
+    def _on_worker_engine_ready(self, version: str, warning) -> None:
+        self.engine_version = version
+        self.bg_label.setText("")
+        if warning and not self._model_warning_shown:
+            self._model_warning_shown = True
+            self.statusBar().showMessage(str(warning), 15000)
+        if self.ctrl.record is not None:
+            result = self._suggestions_for(self.ctrl.record)
+            if result is not None:
+                self.ctrl.suggestion_ready(self.ctrl.article_id, result)
+        self._compute_all_requested.emit(8)
+
+    def _on_worker_engine_failed(self, message: str) -> None:
+        self.bg_label.setText("")
+        self.bg_progress.hide()
+        self.statusBar().showMessage(message, 15000)
+
+    def _on_worker_progress(self, done: int, total: int) -> None:
+        if total:
+            self.bg_progress.show()
+            self.bg_progress.setRange(0, total)
+            self.bg_progress.setValue(done)
+            self.bg_label.setText("Computing suggestions")
+
+    def _on_worker_finished(self, _n: int) -> None:
+        self.bg_progress.hide()
+        self.bg_label.setText("")
+
+    def stop_worker(self) -> None:
+        if self._thread is not None:
+            if self.worker is not None:
+                self.worker.cancel()
+            self._worker_stop_requested.emit()
+            self._thread.quit()
+            self._thread.wait(30000)
+            self._thread = None
+
+    # ------------------------------------------------------------- files
+    def open_project_dialog(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, "Open project", "", "Annotator projects (*.annotator);;All files (*)")
+        if path:
+            self.project_requested.emit(path, False)
+
+    def new_project_dialog(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(self, "New project", "project.annotator", "Annotator projects (*.annotator)")
+        if path:
+            if not path.endswith(".annotator"):
+                path += ".annotator"
+            self.project_requested.emit(path, True)
+
+    def import_articles_dialog(self) -> None:
+        from annotator.ui.import_dialog import run_import
+        run_import(self)
+
+    def export_dialog(self) -> None:
+        try:
+            from annotator.ui import export_dialog  # type: ignore
+        except ImportError:
+            QMessageBox.information(self, "Export", "Export is not available in this version.")
+            return
+        fn = getattr(export_dialog, "show_export_dialog", None) or getattr(export_dialog, "run_export", None)
+        if fn is not None:
+            fn(self, self.project)
+        else:
+            dlg_cls = getattr(export_dialog, "ExportDialog", None)
+            if dlg_cls is not None:
+                dlg_cls(self.project, self).exec()
+
+    def open_optional_view(self, module: str) -> None:
+        try:
+            mod = __import__(f"annotator.ui.{module}", fromlist=["x"])
+        except ImportError:
+            QMessageBox.information(self, "Not available", "This view is not available in this version.")
+            return
+        for name in ("show_view", "show", "open_view"):
+            fn = getattr(mod, name, None)
+            if callable(fn):
+                fn(self, self.project)
+                return
+        classes = [v for k, v in vars(mod).items() if isinstance(v, type) and issubclass(v, QWidget)
+                   and v.__module__ == mod.__name__]
+        if classes:
+            w = classes[0](self.project, self)
+            w.setWindowFlag(Qt.WindowType.Window)
+            w.show()
+
+    # ------------------------------------------------------------- layout
+    def _restore_layout(self) -> None:
+        s = self.settings
+        if s.value("window/version", 0, type=int) != SETTINGS_VERSION:
+            return
+        geo = s.value("window/geometry")
+        if geo is not None:
+            self.restoreGeometry(geo)
+        st = s.value("window/splitter")
+        if st is not None:
+            self.splitter.restoreState(st)
+
+    def save_layout(self) -> None:
+        s = self.settings
+        s.setValue("window/version", SETTINGS_VERSION)
+        s.setValue("window/geometry", self.saveGeometry())
+        s.setValue("window/splitter", self.splitter.saveState())
+        s.sync()
+
+    def closeEvent(self, event) -> None:  # noqa: N802
+        self.form.flush()
+        if self.ctrl.pending and not self.ctrl.retry_pending():
+            answer = QMessageBox.question(
+                self, "Unsaved edit", "Some edits could not be saved (see the red message). Close anyway and lose them?")
+            if answer != QMessageBox.StandardButton.Yes:
+                event.ignore()
+                return
+        self.save_layout()
+        self.stop_worker()
+        super().closeEvent(event)
+
+    def show_shortcuts(self) -> None:
+        from annotator.ui.shortcut_sheet import ShortcutSheet
+        ShortcutSheet(self.action_map, self.codebook, self).exec()
+
+    def shortcut_rows(self) -> list[tuple[str, str, str]]:
+        from annotator.ui.shortcut_sheet import shortcut_rows
+        return shortcut_rows(self.action_map, self.codebook)

