@@ -1,0 +1,47 @@
+"""`annotator merge PROJECT FILE...`: bring coders' work packages back into the project."""
+from __future__ import annotations
+
+import argparse
+import json
+
+
+def register(subparsers) -> None:
+    p = subparsers.add_parser(
+        "merge",
+        help="bring coders' work packages (made with 'annotator package') back into the project",
+        description="Merges each package file into the project in its own transaction. A value changed only in "
+                    "the package is taken, one changed only in the project is kept, and one changed in both is "
+                    "a conflict: reported (and written to the audit log), the project's value is kept. Merging "
+                    "the same file again changes nothing. A file from another project, with another codebook "
+                    "version, damaged or not a package is refused and the project is left as it was.",
+    )
+    p.add_argument("project", metavar="PROJECT", help="the main project file")
+    p.add_argument("files", metavar="FILE", nargs="+", help="package files to merge")
+    p.add_argument("--json", action="store_true", help="print the reports as JSON")
+    p.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from annotator.cli.main import CliError
+    from annotator.db.project import Project, ProjectError
+    from annotator.workflow.merge import MergeError, merge_files
+
+    try:
+        project = Project.open(args.project)
+    except ProjectError as exc:
+        raise CliError(str(exc)) from None
+    try:
+        results = merge_files(project, args.files)
+    finally:
+        project.close()
+    refused = [r for r in results if isinstance(r, MergeError)]
+    if args.json:
+        print(json.dumps([{"file": str(f), "refused": str(r)} if isinstance(r, MergeError) else r.as_dict()
+                          for f, r in zip(args.files, results)], indent=1, ensure_ascii=False))
+    else:
+        blocks = [f"{r}" if isinstance(r, MergeError) else r.format() for r in results]
+        print("\n\n".join(blocks))
+        merged = len(results) - len(refused)
+        n_conf = sum(len(r.conflicts) for r in results if not isinstance(r, MergeError))
+        print(f"\n{merged} file(s) merged, {len(refused)} refused, {n_conf} conflict(s)")
+    return 1 if refused else 0
