@@ -166,7 +166,7 @@ def proposal_values(codebook: Codebook, result: dict[str, Any], event: dict[str,
     out: dict[str, tuple[dict, str, tuple[int, int] | None]] = {}
     spans = [tuple(s) for s in event.get("evidence") or [] if isinstance(s, (list, tuple)) and len(s) == 2]
     for f in codebook.event_fields:
-        if f.name not in event or event[f.name] in (None, "", []):
+        if f.type == "evidence" or f.name not in event or event[f.name] in (None, "", []):
             if f.type == "evidence" and spans:
                 sentences = [text[a:b] for a, b in spans] if text else []
                 out[f.name] = ({"sentences": sentences, "spans": [list(s) for s in spans]}, "suggested",
