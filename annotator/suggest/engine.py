@@ -15,8 +15,12 @@ import hashlib
 import json
 import re
 import time
+from itertools import islice
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+
+import numpy as np
+from spacy.attrs import ENT_IOB, ENT_TYPE, IDX, LENGTH
 
 from annotator.suggest import counts as _counts
 from annotator.suggest import dates as _dates
@@ -32,14 +36,17 @@ from annotator.suggest.text import Sentence, split_sentences
 ENGINE_VERSION = "1"
 FIELDS = ("actor", "receiving_side", "unit", "count", "rank", "location", "date")
 MAX_CANDIDATES = 5
-THRESHOLD = {"actor": 0.42, "receiving_side": 0.5, "unit": 0.4, "count": 0.42, "rank": 0.45, "location": 0.45, "date": 0.45}
+THRESHOLD = {"actor": 0.42, "receiving_side": 0.6, "unit": 0.4, "count": 0.42, "rank": 0.45, "location": 0.45, "date": 0.45}
 
-_SIDE_LINK = re.compile(r"(?i)\b(?:to|into|joined|joining|join|joins|with|alongside|by|welcomed\s+by|under)\s+(?:the\s+)?(?:[\w’'-]+\s+){0,3}$")
+_SIDE_LINK = re.compile(r"(?i)\b(?:to|into|joined|joining|join|joins|with|alongside|welcomed\s+by|received\s+by|sheltered\s+by)\s+(?:the\s+)?(?:[\w’'-]+\s+){0,3}$")
 _FROM_LINK = re.compile(r"(?i)\b(?:from|of|left|quit|deserted|abandoned)\s+(?:the\s+)?(?:[\w’'-]+\s+){0,2}$")
 _BASED = re.compile(r"(?i)\b(?:based|stationed|headquartered|garrisoned|deployed|sent|sending|reinforcements?|troops)\s+(?:\w+\s+)?(?:in|at|from)\s+(?:the\s+(?:town|city|village)\s+of\s+)?$|\bfrom\s+$")
 _AT = re.compile(r"(?i)\b(?:in|at|near|outside|inside|around)\s+(?:the\s+(?:town|city|village|township)\s+of\s+)?$")
 _SINCE = re.compile(r"(?i)\b(?:since|until|before|after)\s+(?:early\s+|late\s+|mid-?)?(?:the\s+)?$")
 _HARM = re.compile(r"(?i)^[^.;]{0,40}?\b(?:killed|dead|died|injured|wounded|civilians|displaced|arrested|detained|abducted|captured|flee(?:ing)?\s+their\s+homes)\b")
+_HARM_NEAR = re.compile(r"(?i)\b(?:killed|dead|died|injured|wounded|crackdown|airstrikes?|shelling|bombing|massacre)\b")
+_SINCE_CLAUSE = re.compile(r"(?i)\bsince\b[^.,;]{0,70}$")
+_NAMED = re.compile(r"[A-Z][\w’'-]+(?:\s+[A-Z][\w’'-]+)*,\s*$")
 _NEGATED = re.compile(r"(?i)\b(?:not|no|never|denied|deny|denies|refused|refuse|urged?|urging|encourag\w+|call(?:ed|ing|s)?\s+on|invit\w+|appeal\w*)\b[^.]{0,40}$")
 
 
@@ -85,21 +92,33 @@ class SuggestionEngine:
 
     # ------------------------------------------------------------------ public
     def suggest(self, text: str, published: str | None = None) -> dict:
-        t0 = time.perf_counter()
-        doc = self.nlp(text)
-        result = self._suggest_doc(doc, published)
-        result["seconds"] = round(time.perf_counter() - t0, 4)
-        return result
+        return next(self.suggest_many([(text, published)]))
 
     def suggest_many(self, items: Iterable[tuple[str, str | None]], batch_size: int = 32) -> Iterator[dict]:
-        """Suggestions for (text, published) pairs, in order, with ``nlp.pipe``."""
-        last = time.perf_counter()
-        for doc, published in self.nlp.pipe(((t, p) for t, p in items), as_tuples=True, batch_size=batch_size):
-            result = self._suggest_doc(doc, published)
-            now = time.perf_counter()
-            result["seconds"] = round(now - last, 4)
-            last = now
-            yield result
+        """Suggestions for (text, published) pairs, in input order.
+
+        The rules run over the whole text. The statistical model runs with
+        ``nlp.pipe`` in batches, but only over the sentences around defection
+        triggers (one sentence either side): its entities only matter there,
+        and an article without any trigger costs no model time at all."""
+        it = iter(items)
+        while True:
+            batch = list(islice(it, batch_size))
+            if not batch:
+                return
+            t0 = time.perf_counter()
+            ctxs = [_Context(text, self._trig, published) for text, published in batch]
+            excerpts = [ctx.excerpt() for ctx in ctxs]
+            ents: list[list[tuple[int, int]]] = [[] for _ in batch]
+            todo = [(ex, i) for i, (ex, _) in enumerate(excerpts) if ex]
+            for doc, i in self.nlp.pipe(todo, as_tuples=True, batch_size=batch_size):
+                if self.has_ner:
+                    ents[i] = _map_back(_place_entities(doc), excerpts[i][1])
+            results = [self._suggest_ctx(ctx, e) for ctx, e in zip(ctxs, ents)]
+            share = round((time.perf_counter() - t0) / len(batch), 4)
+            for r in results:
+                r["seconds"] = share
+                yield r
 
     # ------------------------------------------------------------------ learned patterns
     @staticmethod
@@ -113,15 +132,14 @@ class SuggestionEngine:
         return rx, mapping
 
     # ------------------------------------------------------------------ core
-    def _suggest_doc(self, doc, published: str | None) -> dict:
-        text = doc.text
-        ctx = _Context(text, self._trig, published)
+    def _suggest_ctx(self, ctx: "_Context", place_ents: list[tuple[int, int]]) -> dict:
+        text = ctx.text
         mentions: list[Mention] = []
         mentions += self._groups(ctx)
         mentions += self._units(ctx)
         mentions += self._counts(ctx)
         mentions += self._ranks(ctx)
-        mentions += self._places(ctx, doc)
+        mentions += self._places(ctx, place_ents)
         mentions += self._dates(ctx)
         mentions += self._learned(ctx)
         fields = _rank_candidates(mentions, text)
@@ -140,9 +158,9 @@ class SuggestionEngine:
             after = text[e:e + 30]
             as_side = g.side is not None and (g.actor is None or _SIDE_LINK.search(before))
             if as_side:
-                base = 0.3 if g.generic else 0.42
+                base = 0.2 if g.generic else 0.25
                 if ctx.trigger_in_sentence(s) and _SIDE_LINK.search(before) and ctx.trigger_before(s, 90):
-                    base += 0.3
+                    base += 0.37
                 if re.match(r"\s*(?:spokes\w+|said|says|told|statement|leader|chairman|minister)", after, re.I):
                     base -= 0.1
                 out.append(Mention("receiving_side", g.side, s, e, ctx.score(s, e, base), {"generic": g.generic}))
@@ -194,7 +212,9 @@ class SuggestionEngine:
             if re.search(r"(?i)\b(?:killed|captured|arrested|detained)\s+$", text[max(0, c["start"] - 30):c["start"]]):
                 base -= 0.3
             if ctx.is_background(c["start"]):
-                base -= 0.1
+                base -= 0.25
+            if c["kind"] == "single" and _NAMED.search(text, max(0, c["start"] - 40), c["start"]):
+                base += 0.2  # "Tin Min Tun, an acting major": a named person is a count of one
             extra = {k: c[k] for k in ("min", "max", "approx", "includes_family")}
             extra["text"] = c["text"]
             out.append(Mention("count", c["text"], c["start"], c["end"], ctx.score(c["start"], c["end"], base), extra))
@@ -213,7 +233,7 @@ class SuggestionEngine:
             out.append(Mention("rank", r["value"], r["start"], r["end"], ctx.score(r["start"], r["end"], base), {"text": r["text"]}))
         return out
 
-    def _places(self, ctx, doc) -> list[Mention]:
+    def _places(self, ctx, place_ents) -> list[Mention]:
         text = ctx.text
         out = []
         found = self._gaz.find(text)
@@ -221,10 +241,11 @@ class SuggestionEngine:
         for p in found:
             taken[p["start"]:p["end"]] = b"\x01" * (p["end"] - p["start"])
         if self.has_ner:
-            for ent in doc.ents:
-                if ent.label_ not in ("GPE", "LOC", "FAC") or any(taken[ent.start_char:ent.end_char]):
+            for start_char, end_char in place_ents:
+                if any(taken[start_char:end_char]):
                     continue
-                name = re.sub(r"^(?i:the)\s+", "", ent.text).strip()
+                ent_text = text[start_char:end_char]
+                name = re.sub(r"^(?i:the)\s+", "", ent_text).strip()
                 if not name or name in ctx.country_words:
                     continue
                 rec = _places.lookup_place(name) if len(name) > 2 else None
@@ -233,7 +254,7 @@ class SuggestionEngine:
                     continue
                 if rec and rec["name"] in ctx.country_names:
                     level = "country"
-                found.append(dict(start=ent.start_char + ent.text.index(name), end=ent.end_char, text=name,
+                found.append(dict(start=start_char + ent_text.index(name), end=end_char, text=name,
                                   name=rec["name"] if rec else name, admin1=rec["admin1"] if rec else None,
                                   lat=rec["lat"] if rec else None, lon=rec["lon"] if rec else None, level=level))
         base_by_level = {"place": 0.5, "pattern": 0.55, "landmark": 0.5, "admin1": 0.4, "learned": 0.6, "ner": 0.35, "country": 0.15}
@@ -247,6 +268,11 @@ class SuggestionEngine:
             before = text[max(0, p["start"] - 60):p["start"]]
             if _BASED.search(before):
                 base -= 0.3
+            if _HARM_NEAR.search(text, max(0, p["start"] - 50), min(len(text), p["end"] + 30)):
+                base -= 0.2
+            if any(q is not p and q["start"] != p["start"] and len(q["name"]) > len(p["name"]) and q["name"].startswith(p["name"] + " ")
+                   and ctx.sent_of(q["start"]) == ctx.sent_of(p["start"]) for q in found):
+                base -= 0.25  # "Loikaw University ... Loikaw": the specific place wins
             elif _AT.search(before):
                 base += 0.08
             si = ctx.sent_of(p["start"])
@@ -268,7 +294,7 @@ class SuggestionEngine:
                 continue
             base = {"day": 0.45, "month": 0.42, "year": 0.3, "relative": 0.4}[d["precision"]]
             before = text[max(0, d["start"] - 25):d["start"]]
-            if _SINCE.search(before) or ctx.is_background(d["start"]):
+            if _SINCE.search(before) or ctx.is_background(d["start"]) or _SINCE_CLAUSE.search(text, max(0, d["start"] - 80), d["start"]):
                 base -= 0.25
             line_start = text.rfind("\n", 0, d["start"]) + 1
             line_end = text.find("\n", d["end"])
@@ -299,6 +325,47 @@ class SuggestionEngine:
         return out
 
 
+def _map_back(spans: list[tuple[int, int]], pieces: list[tuple[int, int, int]]) -> list[tuple[int, int]]:
+    """Excerpt offsets -> article offsets; pieces are (excerpt_start, text_start, length)."""
+    out = []
+    starts = [p[0] for p in pieces]
+    for s, e in spans:
+        k = bisect.bisect_right(starts, s) - 1
+        if k < 0:
+            continue
+        ex, orig, length = pieces[k]
+        if s - ex >= length:
+            continue
+        out.append((orig + s - ex, orig + min(e - ex, length)))
+    return out
+
+
+def _place_entities(doc) -> list[tuple[int, int]]:
+    """Character spans of GPE/LOC/FAC entities, read from the token arrays
+    (much faster than building Span objects for every entity)."""
+    if not len(doc):
+        return []
+    labels = _PLACE_LABELS.get(id(doc.vocab))
+    if labels is None:
+        labels = {doc.vocab.strings[x] for x in ("GPE", "LOC", "FAC") if x in doc.vocab.strings}
+        _PLACE_LABELS[id(doc.vocab)] = labels
+    arr = doc.to_array([ENT_IOB, ENT_TYPE, IDX, LENGTH])
+    rows = np.nonzero(np.isin(arr[:, 1], list(labels)))[0]
+    spans: list[list[int]] = []
+    last = -2
+    for i in rows.tolist():
+        iob, _, idx, length = arr[i].tolist()
+        if iob == 3 or i != last + 1 or not spans:
+            spans.append([idx, idx + length])
+        else:
+            spans[-1][1] = idx + length
+        last = i
+    return [(s, e) for s, e in spans]
+
+
+_PLACE_LABELS: dict[int, set] = {}
+
+
 def _fold(s: str) -> str:
     return re.sub(r"\s+", " ", s.replace("’", "'")).strip().lower()
 
@@ -313,7 +380,6 @@ class _Context:
         self.sents: list[Sentence] = split_sentences(text) or [Sentence(0, len(text), 1.0)]
         self.starts = [s.start for s in self.sents]
         self.triggers = [t for t in trig.find(text) if not _NEGATED.search(text[max(0, t[0] - 60):t[0]])]
-        self.all_triggers = trig.find(text)
         self.sent_trig: dict[int, list[tuple[int, int, float]]] = {}
         for t in self.triggers:
             self.sent_trig.setdefault(self.sent_of(t[0]), []).append(t)
@@ -353,6 +419,21 @@ class _Context:
                 sc -= 0.1
         return sc
 
+    def excerpt(self) -> tuple[str, list[tuple[int, int, int]]]:
+        """The sentences around triggers joined by newlines, with the pieces
+        to map offsets back: (excerpt, [(excerpt_start, text_start, length)])."""
+        want: set[int] = set()
+        for si in self.sent_trig:
+            want.update((si - 1, si, si + 1))
+        parts, pieces, pos = [], [], 0
+        for si in sorted(want):
+            if 0 <= si < len(self.sents) and self.sents[si].weight >= 0.3:
+                sent = self.sents[si]
+                parts.append(self.text[sent.start:sent.end])
+                pieces.append((pos, sent.start, sent.end - sent.start))
+                pos += sent.end - sent.start + 1
+        return "\n".join(parts), pieces
+
     def relevance(self) -> float:
         hits = []
         for s, e, w in self.triggers:
@@ -388,8 +469,7 @@ def _rank_candidates(mentions: list[Mention], text: str) -> dict:
             cands.append((sc, m))
         cands.sort(key=lambda x: (-x[0], x[1].start))
         if f == "receiving_side" and any(not m.extra.get("generic") and sc >= THRESHOLD[f] for sc, m in cands):
-            cands = [(sc - 0.15, m) if m.extra.get("generic") else (sc, m) for sc, m in cands]
-            cands.sort(key=lambda x: (-x[0], x[1].start))
+            cands = [(sc, m) for sc, m in cands if not m.extra.get("generic")]
         out = []
         seen_counts = set()
         for sc, m in cands:

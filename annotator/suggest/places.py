@@ -21,7 +21,7 @@ _STOP_FIRST = {"The", "A", "An", "In", "This", "That", "Each", "Every", "Its", "
                "Another", "Home", "Read", "Karen", "Burmese", "Myanmar", "Military", "Junta", "Regime", "Border", "Which"}
 _GENERIC = re.compile(r"\b((?:[A-Z][\w’'-]+\s+){1,3}?)(Village\s+Tract|village\s+tract|Village|village|Township|township|"
                       r"Town|District|district|Ward)\b")
-_LANDMARK = re.compile(r"\b(?:(?:[A-Z][\w-]+\s+){0,3})(?:Milepost|Outpost|Camp|Hill|Bridge|Checkpoint|Gate)\s+(?:No\.\s*)?\d+\b")
+_LANDMARK = re.compile(r"\b(?:(?:Border|Army|Military|Police|Hill|Outpost)\s+){0,2}(?:Milepost|Outpost|Camp|Hill|Bridge|Checkpoint|Gate)\s+(?:No\.\s*)?\d+\b")
 _RUN = re.compile(r"[A-Z][\w’'-]*(?:[ ][A-Z][\w’'-]*)*")
 _BARE_OK_BEFORE = re.compile(r"(?i)\b(?:in|to|from|across|into|of|near|throughout|and)\s+(?:the\s+)?(?:(?:northern|southern|eastern|western|central|northwestern|northeastern|southeastern|southwestern)\s+)?$")
 _GROUP_AFTER = re.compile(r"\s+(?:[A-Z]|resistance|forces?|armies|army|youths?|people|groups?|revolutionary|allied|ethnic|fighters|troops|soldiers|rebels|armed)")

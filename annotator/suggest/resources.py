@@ -44,11 +44,37 @@ def data_hash() -> str:
     return h.hexdigest()[:6]
 
 
-def alternation(words, flags: str = "") -> str:
-    """A regex alternation of literal ``words``, longest first, whitespace flexible."""
-    parts = []
-    for w in sorted(set(words), key=len, reverse=True):
-        esc = re.escape(w).replace(r"\ ", r"\s+").replace("'", "['’]").replace("’", "['’]")
-        parts.append(esc)
-    body = "|".join(parts) or "(?!x)x"
+def _atom(ch: str) -> str:
+    if ch == " ":
+        return r"\s+"
+    if ch in "'’":
+        return "['’]"
+    return re.escape(ch)
+
+
+def _trie_regex(node: dict) -> str:
+    # node: char -> child; "" marks the end of a word. Longer matches are tried first.
+    end = "" in node
+    branches = [_atom(ch) + _trie_regex(child) for ch, child in sorted(node.items()) if ch != ""]
+    if not branches:
+        return ""
+    body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+    if end:
+        return "(?:" + body + ")?"
+    return body
+
+
+def alternation(words, flags: str = "", fold: bool = False) -> str:
+    """A fast regex alternation of literal ``words`` built as a trie (so the
+    regex engine does not try every word at every position); spaces match any
+    whitespace and the two apostrophes match each other. Longest match wins."""
+    trie: dict = {}
+    for w in set(words):
+        if not w:
+            continue
+        node = trie
+        for ch in (w.lower() if "i" in flags else w).replace("’", "'"):
+            node = node.setdefault(ch, {})
+        node[""] = {}
+    body = _trie_regex(trie) or "(?!x)x"
     return f"(?{flags}:{body})" if flags else f"(?:{body})"

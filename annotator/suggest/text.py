@@ -40,12 +40,20 @@ def line_weight(line: str) -> float:
 def split_sentences(text: str) -> list[Sentence]:
     out: list[Sentence] = []
     pos = 0
-    for line in text.split("\n"):
+    lines = text.split("\n")
+    seen: dict[str, int] = {}
+    for line in lines:
+        key = line.strip()
+        if key:
+            seen[key] = seen.get(key, 0) + 1
+    for line in lines:
         lstart, lend = pos, pos + len(line)
         pos = lend + 1
         if not line.strip():
             continue
         w = line_weight(line)
+        if seen.get(line.strip(), 0) > 1:
+            w = min(w, 0.3)  # menus and teaser titles repeat on saved web pages
         start = lstart
         for m in _END.finditer(line):
             cut = lstart + m.start()

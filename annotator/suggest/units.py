@@ -17,7 +17,7 @@ _MORE = r"((?:\s*(?:,|and|&|/|or)\s*(?:the\s+)?(?:No\.?\s*)?" + _NUM + r"(?!\s*(
 
 
 @lru_cache(maxsize=1)
-def _patterns() -> list[tuple[str, bool, re.Pattern, re.Pattern]]:
+def _patterns() -> list[tuple]:
     out = []
     for t in load("units")["types"]:
         names = [n for n in t["names"]]
@@ -26,7 +26,8 @@ def _patterns() -> list[tuple[str, bool, re.Pattern, re.Pattern]]:
         kind = name_rx + ("|" + "|".join(abbr) if abbr else "")
         after = re.compile(r"\b(?:" + kind + r")\s*(?:\([A-Za-z. ]+\)\s*)?(?:[-–#]\s*|(?i:No\.?)\s*)?" + _NUM + r"(?![\d,.]\d)" + _MORE + r"\b")
         before = re.compile(r"\b" + _NUM + r"((?:\s*(?:,|and|&)\s*(?:the\s+)?" + _NUM + r")*)\s+(?:" + kind + r")\b")
-        out.append((t["key"], bool(t.get("formation")), after, before))
+        cue = re.compile("|".join([r"(?i:" + re.escape(n.split()[-1][:6]) + ")" for n in names] + [re.escape(x) for x in t["abbreviations"]]))
+        out.append((t["key"], bool(t.get("formation")), after, before, cue))
     return out
 
 
@@ -34,7 +35,11 @@ def find_units(text: str) -> list[dict]:
     """Unit mentions: dicts with start, end, text, keys (list), formation."""
     found: list[dict] = []
     taken = bytearray(len(text))
-    for key, formation, after, before in _patterns():
+    if not re.search(r"\d", text):
+        return found
+    for key, formation, after, before, cue in _patterns():
+        if not cue.search(text):
+            continue  # cheap test: the type's last word or abbreviation is not in the text
         for rx in (after, before):
             for m in rx.finditer(text):
                 if any(taken[m.start():m.end()]):
@@ -66,6 +71,11 @@ def unit_keys(text: str) -> list[str]:
 
 def owner_before(text: str, start: int) -> bool:
     """True when the unit belongs to a resistance group ('KNU Brigade 5')."""
-    words = load("units").get("owner_stopwords", [])
     head = text[max(0, start - 30):start]
-    return bool(re.search(r"\b" + alternation(words) + r"(?:['’]s)?\s*$", head))
+    return bool(_owner_rx().search(head))
+
+
+@lru_cache(maxsize=1)
+def _owner_rx() -> re.Pattern:
+    words = load("units").get("owner_stopwords", [])
+    return re.compile(r"\b" + alternation(words) + r"(?:['’]s)?\s*$")
