@@ -289,3 +289,42 @@ def test_cli_merge_reports_per_file_and_refuses_bad_ones(su, capsys):
     assert reports[0]["changed"] is False and reports[0]["conflicts"] == []
     with Project.open(path) as p, p.Session() as s:
         assert s.scalars(select(FieldValue.value).where(FieldValue.field == "actor")).first()["text"] == "air force"
+
+
+def test_work_still_in_the_write_ahead_log_is_merged(su):
+    """The coder's app still has the package open: its last edits are in the -wal file."""
+    pkg = Project.open(su.pkg_path)
+    try:
+        CodingStore(pkg, "ana").set_value(su.mine[2], None, "relevant", {"value": True})
+        assert (su.dir / "ana.annot-wal").exists()
+        rep = merge_package(su.project, su.pkg_path)
+    finally:
+        pkg.close()
+    assert rep.codings.added == 1 and rep.values.added == 1
+    assert su.value(su.mine[2], None, "relevant") == {"value": True}
+
+
+def test_coding_started_in_both_places_and_an_event_deleted_offline(su):
+    a0, a2 = su.mine[0], su.mine[2]
+    su.main_store.set_value(a2, None, "relevant", {"value": True})  # a new coding in the project
+    su.offline(lambda st: (st.set_value(a2, None, "article_notes", {"value": "odd source"}),
+                           st.delete_event(a0, su.ev)))
+    rep = merge_package(su.project, su.pkg_path)
+    assert rep.conflicts == [] and rep.values.added == 1 and rep.events.updated == 1
+    assert su.value(a2, None, "relevant") == {"value": True}
+    assert su.value(a2, None, "article_notes") == {"value": "odd source"}
+    assert su.main_store.load(a0).events == []
+    with su.project.Session() as s:
+        assert s.scalar(select(func.count()).select_from(Coding).where(Coding.article_id == a2)) == 1
+
+
+def test_an_event_changed_in_both_places_is_a_conflict(su):
+    a0 = su.mine[0]
+    su.offline(lambda st: st.delete_event(a0, su.ev))
+    su.main_store.set_value(a0, su.ev, "actor", {"text": "navy"})  # touches the event but not its state
+    with su.project.session() as s:
+        from annotator.db.models import Event
+        s.get(Event, su.ev).extra = {"note": "checked by the supervisor"}
+    rep = merge_package(su.project, su.pkg_path)
+    assert [c.kind for c in rep.conflicts] == ["event"]
+    assert [e.id for e in su.main_store.load(a0).events] == [su.ev]  # the project's (live) event kept
