@@ -308,9 +308,11 @@ def test_coding_started_in_both_places_and_an_event_deleted_offline(su):
     a0, a2 = su.mine[0], su.mine[2]
     su.main_store.set_value(a2, None, "relevant", {"value": True})  # a new coding in the project
     su.offline(lambda st: (st.set_value(a2, None, "article_notes", {"value": "odd source"}),
-                           st.delete_event(a0, su.ev)))
+                           st.set_status(a2, "done"), st.delete_event(a0, su.ev)))
     rep = merge_package(su.project, su.pkg_path)
-    assert rep.conflicts == [] and rep.values.added == 1 and rep.events.updated == 1
+    # "in progress" in the project is where the app puts any started coding: the coder's "done" is taken
+    assert rep.conflicts == [] and rep.values.added == 1 and rep.events.updated == 1 and rep.codings.updated == 1
+    assert su.main_store.load(a2).status == "done"
     assert su.value(a2, None, "relevant") == {"value": True}
     assert su.value(a2, None, "article_notes") == {"value": "odd source"}
     assert su.main_store.load(a0).events == []

@@ -671,6 +671,8 @@ def merge_package(project: Project, path: str | Path, *, _fail_after: Callable[[
         # codings whose content changed: timestamp, and event positions kept contiguous
         for cid in touched:
             c = s.get(Coding, cid)
+            if c.status == "new":
+                c.status = "in_progress"
             if latest.get(cid) and latest[cid] > c.updated_at:
                 c.updated_at = latest[cid]
             live = sorted(s.scalars(select(Event).where(Event.coding_id == cid, Event.deleted.is_(False))),

@@ -38,8 +38,12 @@ def _plain(x: Any) -> Any:
     return json.loads(json.dumps(x, sort_keys=True))
 
 
+OPEN_STATUSES = ("new", "in_progress")  # set by the app as work starts, not chosen by the coder
+
+
 def coding_state(status: str, flagged: Any, notes: Any, extra: Any) -> list:
-    return _plain([status, bool(flagged), notes, extra])
+    """A coding's own state; "new" and "in_progress" count as one (the app moves between them by itself)."""
+    return _plain(["open" if status in OPEN_STATUSES else status, bool(flagged), notes, extra])
 
 
 def event_state(position: int, proposed: Any, deleted: Any, extra: Any) -> list:
