@@ -53,7 +53,7 @@ def _tables():
     quantity = (r"(?P<mod>" + mod_rx + r"\s+)?(?:(?P<num>" + NUMBER + r")(?P<suffix>\s*(?:or\s+more|\+|-?plus))?|"
                 r"(?P<vague>" + vague_rx + r"))")
     # quantity + up to four modifier words + a people noun ("dozens of low-ranking police personnel")
-    phrase = re.compile(r"(?<![\w,.-])" + quantity + r"(?P<gap>(?:\s+of)?(?:\s+(?!(?:and|or|but|who|which|that|were|was|have|had|has|in|at|on|to|from)\b)[\w'’-]+){0,4}?)\s+(?P<noun>"
+    phrase = re.compile(r"(?<![\w,.-])" + quantity + r"(?P<gap>(?:[ \t]+of)?(?:[ \t]+(?!(?:and|or|but|who|which|that|were|was|have|had|has|in|at|on|to|from|of)\b)[\w'’-]+){0,4}?)[ \t]+(?P<noun>"
                         + people_rx + r")\b", re.I)
     bare = re.compile(r"^\s*" + quantity + r"\s*$", re.I)
     number_total = re.compile(r"\b(?:number|total|tally|toll)\b[^.;]{0,60}?\b(?:is|was|at|to|of|reached|stands\s+at|to\s+be)\s+(?:estimated\s+(?:to\s+be\s+|at\s+))?"
@@ -138,8 +138,13 @@ def find_counts(text: str) -> list[dict]:
         lo, hi, approx = _bounds(m.group("mod"), m.group("num"), m.group("suffix"), m.group("vague"))
         noun = m.group("noun").lower()
         gap = m.group("gap") or ""
-        if re.search(r"\d", gap):
+        if re.search(r"\d", gap) or re.search(r"(?i)\b(?:" + "|".join(_UNITS) + r")\b", gap):
             continue
+        num = m.group("num") or ""
+        if re.fullmatch(r"(?:19|20)\d\d", num) and gap.strip():
+            continue  # a year, not a count
+        if num.lower() == "one" and noun in ("of them", "of whom"):
+            continue  # "one of them a sergeant"
         fam = bool(t["family"].fullmatch(noun)) or "famil" in gap.lower()
         item = dict(start=m.start(), end=m.end(), text=m.group(0), min=lo, max=hi, approx=approx,
                     includes_family=fam, kind="people")
@@ -166,5 +171,15 @@ def find_counts(text: str) -> list[dict]:
         tail = text[item["end"]:item["end"] + 40].lower()
         if re.match(r"\s*,?\s*(?:including|with|along with|and)\s+(?:their\s+)?(?:families|family|relatives)", tail):
             item["includes_family"] = True
+    # "a colonel and 30 soldiers": one more than the number
+    for item in list(found):
+        if item["kind"] != "people" or item["min"] is None:
+            continue
+        head = text[max(0, item["start"] - 60):item["start"]]
+        m = re.search(r"(?i)\b(?:an?|one)\s+(?:[\w-]+\s+){0,3}?(?:colonel|major|captain|lieutenant|commander|officer|sergeant|general)\s+and\s+$", head)
+        if m:
+            s = item["start"] - (len(head) - m.start())
+            found.append(dict(item, start=s, text=text[s:item["end"]], min=item["min"] + 1,
+                              max=None if item["max"] is None else item["max"] + 1, kind="combined"))
     found.sort(key=lambda d: d["start"])
     return found

@@ -38,7 +38,7 @@ FIELDS = ("actor", "receiving_side", "unit", "count", "rank", "location", "date"
 MAX_CANDIDATES = 5
 THRESHOLD = {"actor": 0.42, "receiving_side": 0.6, "unit": 0.4, "count": 0.42, "rank": 0.45, "location": 0.45, "date": 0.45}
 
-_SIDE_LINK = re.compile(r"(?i)\b(?:to|into|joined|joining|join|joins|with|alongside|welcomed\s+by|received\s+by|sheltered\s+by)\s+(?:the\s+)?(?:[\w’'-]+\s+){0,3}$")
+_SIDE_LINK = re.compile(r"(?i)\b(?:to|into|joined|joining|join|joins|with|alongside|welcomed\s+by|received\s+by|sheltered\s+by)\s+(?:the\s+)?(?:(?!(?:after|before|when|while|in|on|at|near|as|because|following|during|by|from|of)\b)[\w’'-]+\s+){0,3}$")
 _FROM_LINK = re.compile(r"(?i)\b(?:from|of|left|quit|deserted|abandoned)\s+(?:the\s+)?(?:[\w’'-]+\s+){0,2}$")
 _BASED = re.compile(r"(?i)\b(?:based|stationed|headquartered|garrisoned|deployed|sent|sending|reinforcements?|troops)\s+(?:\w+\s+)?(?:in|at|from)\s+(?:the\s+(?:town|city|village)\s+of\s+)?$|\bfrom\s+$")
 _AT = re.compile(r"(?i)\b(?:in|at|near|outside|inside|around)\s+(?:the\s+(?:town|city|village|township)\s+of\s+)?$")
@@ -142,8 +142,11 @@ class SuggestionEngine:
         mentions += self._places(ctx, place_ents)
         mentions += self._dates(ctx)
         mentions += self._learned(ctx)
-        fields = _rank_candidates(mentions, text)
         relevant = ctx.relevance()
+        if relevant < 0.5:
+            for m in mentions:
+                m.score *= 0.6 + 0.8 * relevant  # nothing to code: propose only what is very strong
+        fields = _rank_candidates(mentions, text)
         events = propose_events(ctx, mentions, fields) if relevant >= 0.5 else []
         return {"relevant": relevant, "fields": fields, "events": events, "model": self.version}
 
@@ -152,11 +155,19 @@ class SuggestionEngine:
         out: list[Mention] = []
         named = _groups.find_groups(text)
         spans = bytearray(len(text))
+        prev_role: dict[int, str] = {}
         for s, e, g in named:
             spans[s:e] = b"\x01" * (e - s)
             before = text[max(0, s - 60):s]
             after = text[e:e + 30]
             as_side = g.side is not None and (g.actor is None or _SIDE_LINK.search(before))
+            paren = re.search(r"\(\s*$", before)
+            if paren and g.side is not None and g.actor is not None:
+                inherited = prev_role.get(s - (len(before) - paren.start()))
+                if inherited:
+                    as_side = inherited == "side"
+            prev_role[e] = "side" if as_side else "actor"
+            prev_role[e + 1] = prev_role[e]
             if as_side:
                 base = 0.2 if g.generic else 0.25
                 if ctx.trigger_in_sentence(s) and _SIDE_LINK.search(before) and ctx.trigger_before(s, 90):
@@ -178,7 +189,10 @@ class SuggestionEngine:
             if re.search(r"(?i)(?:resistance|rebel|revolutionary|ethnic|allied|people['’]s|defense|defence)\s+$", before):
                 continue
             value = _groups.generic_value(kind, ctx.demonym)
-            out.append(Mention("actor", value, s, e, ctx.score(s, e, 0.38 if kind == "military" else 0.4)))
+            base = 0.38 if kind == "military" else 0.4
+            if re.match(r"(?i)\s*(?:['’]s\s+)?(?:\w+\s+)?(?:said|says|told|spokes\w+|statement|announced)", text[e:e + 30]):
+                base -= 0.2  # "the army said": the speaker, not the people who left
+            out.append(Mention("actor", value, s, e, ctx.score(s, e, base)))
         # "joined the movement" in a Myanmar story is the CDM; "fled to India"
         for s, e, w in ctx.triggers:
             t = text[s:e].lower()
@@ -206,7 +220,9 @@ class SuggestionEngine:
         for c in _counts.find_counts(text):
             if c["min"] is None and c["max"] is None:
                 continue
-            base = {"people": 0.5, "total": 0.48, "single": 0.32, "family": 0.15}[c["kind"]]
+            base = {"people": 0.5, "total": 0.48, "single": 0.32, "family": 0.15, "combined": 0.55}[c["kind"]]
+            if re.search(r"(?i)(?:commanders?|captains?|majors?|lieutenants?|colonels?|sergeants?|generals?)$", c["text"]):
+                base -= 0.15  # "two captains": part of a larger group
             if _HARM.match(text[c["end"]:c["end"] + 60]) or re.match(r"(?i)\s*(?:civilians|residents|villagers|protesters|people\s+(?:were\s+)?killed)", text[c["end"]:c["end"] + 30]):
                 base -= 0.3
             if re.search(r"(?i)\b(?:killed|captured|arrested|detained)\s+$", text[max(0, c["start"] - 30):c["start"]]):
@@ -278,9 +294,13 @@ class SuggestionEngine:
             si = ctx.sent_of(p["start"])
             if p["level"] == "admin1" and p["name"] in sent_admin.get(si, ()):
                 base -= 0.25
-            if p["admin1"] is None and p["level"] in ("pattern", "landmark"):
+            if p["admin1"] is None and p["level"] in ("pattern", "landmark", "ner"):
+                follow = next((q for q in found if q["level"] == "admin1" and 0 <= q["start"] - p["end"] <= 8
+                               and re.fullmatch(r"\s*(?:,|of|in)?\s*(?:the\s+)?", text[p["end"]:q["start"]])), None)
                 near = sent_admin.get(si) or set()
-                if len(near) == 1:
+                if follow:
+                    p["admin1"] = follow["name"]
+                elif len(near) == 1:
                     p["admin1"] = next(iter(near))
             extra = {"text": p["text"], "admin1": p["admin1"], "lat": p["lat"], "lon": p["lon"]}
             out.append(Mention("location", p["name"], p["start"], p["end"], ctx.score(p["start"], p["end"], base), extra))
@@ -296,6 +316,8 @@ class SuggestionEngine:
             before = text[max(0, d["start"] - 25):d["start"]]
             if _SINCE.search(before) or ctx.is_background(d["start"]) or _SINCE_CLAUSE.search(text, max(0, d["start"] - 80), d["start"]):
                 base -= 0.25
+            if re.search(r"(?i)\b(?:said|says|told\s+[\w ]{1,30}|announced|reported|stated|added)\s+$", before):
+                base -= 0.15  # the day something was said, not necessarily the day it happened
             line_start = text.rfind("\n", 0, d["start"]) + 1
             line_end = text.find("\n", d["end"])
             line = text[line_start:line_end if line_end >= 0 else len(text)].strip()

@@ -88,10 +88,16 @@ def _merge(a: dict, b: dict) -> None:
 
 def _event(ctx, g, top) -> dict | None:
     info = g["info"]
-    actor = info["actor"][0].value if info["actor"] else (top["actor"]["value"] if top["actor"] else None)
+    sides = [m for m in info["receiving_side"] if not m.extra.get("generic")] or info["receiving_side"]
+    side_values = {m.value for m in sides[:1]}
+    first_trigger = min((t[0] for si in g["sents"] for t in ctx.sent_trig.get(si, ())), default=0)
+    counts_at = [(m.start, m.end) for m in info["count"][:1]]
+    actors = [m for m in info["actor"] if m.value not in side_values]
+    # the force named with the people ("Thirteen police officers") or before the trigger beats one named after it
+    actors.sort(key=lambda m: (not any(s - 5 <= m.start <= e + 5 for s, e in counts_at), m.start > first_trigger, -m.score))
+    actor = actors[0].value if actors else (top["actor"]["value"] if top["actor"] else None)
     if actor is None:
         return None
-    sides = [m for m in info["receiving_side"] if not m.extra.get("generic")] or info["receiving_side"]
     units = [m for m in info["unit"] if not m.extra.get("formation")] or info["unit"]
     unit_keys: list[str] = []
     for m in sorted(units, key=lambda m: m.start):
