@@ -70,6 +70,7 @@ class FakeEngine:
                                                     "end": i + len(needle), "score": 0.9, **extra})
         add("actor", "junta", "Myanmar military")
         add("actor", "police", "Myanmar police")
+        add("actor", "Burmese", "Border Guard Force")
         add("receiving_side", "KNDF", "KNDF")
         add("receiving_side", "Karenni Army", "Karenni Army")
         add("count", "Dozens", "Dozens", min=24, max=None)

@@ -1,0 +1,133 @@
+"""Smaller features of the coding window: events, alternatives, the article view, import, screenshot, layout."""
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from PySide6.QtGui import QImage
+
+from annotator.coding import CodingStore
+from tests.conftest import FakeEngine, make_project
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_events_duplicate_move_delete_and_undo(make_window, seed_project):
+    win = make_window(seed_project)
+    win.action_map["new_event"].trigger()
+    eid = win.ctrl.state.events[0].id
+    win.form.focus_field(eid, "mode")
+    win.form.row(eid, "mode").editor.combo.setEditText("surrender")
+    win.form.flush()
+    win.action_map["duplicate_event"].trigger()
+    evs = win.ctrl.state.events
+    assert len(evs) == 2 and evs[1].values["mode"].value["key"] == "surrender"
+    second = evs[1].id
+    win.ctrl.move_event(second, -1)
+    assert [e.id for e in win.ctrl.state.events][0] == second
+    win.action_map["undo"].trigger()
+    assert [e.id for e in win.ctrl.state.events][1] == second
+    win.ctrl.delete_event(second)
+    assert len(win.ctrl.state.events) == 1
+    win.action_map["undo"].trigger()
+    assert len(win.ctrl.state.events) == 2
+    store = CodingStore(seed_project, "ann")
+    assert len(store.load(win.ctrl.article_id).events) == 2
+
+
+def test_alternatives_accept_reject_and_dismiss(make_window, seed_project, qtbot):
+    win = make_window(seed_project, FakeEngine())
+    qtbot.waitUntil(lambda: win.ctrl.state is not None and len(win.ctrl.state.events) == 1, timeout=5000)
+    ev = win.ctrl.state.events[0]
+    row = win.form.row(ev.id, "actor")
+    alts = [a for a in row.alts.menu().actions() if a.text().startswith("&")]
+    assert len(alts) >= 2  # "junta" and "Burmese" both suggest an actor
+    alts[1].trigger()
+    vs = win.ctrl.state.events[0].values["actor"]
+    assert vs.value["key"] == alts[1].text().split("  ", 1)[1].split(" (")[0] and vs.origin == "suggested_accepted" and vs.evidence
+    win.form.focus_field(ev.id, "receiving_side")
+    win.action_map["accept_field"].trigger()
+    assert win.ctrl.state.events[0].values["receiving_side"].origin == "suggested_accepted"
+    win.action_map["reject_field"].trigger()
+    assert "receiving_side" not in win.ctrl.state.events[0].values
+    win.action_map["delete_event"].trigger()  # dismiss the proposal
+    assert win.ctrl.state.events == []
+    win.action_map["undo"].trigger()
+    assert len(win.ctrl.state.events) == 1
+
+
+def test_whole_page_toggle_and_focus_highlight(make_window, tmp_path):
+    text = "MENU Home News\n\nThe body: twelve soldiers defected to the KNU.\n\nFOOTER links"
+    project = make_project(tmp_path / "p.annotator", [("page.html", text)])
+    from annotator.db.models import Article
+    with project.session() as s:
+        a = s.query(Article).one()
+        a.body_start, a.body_end = text.index("The body"), text.index("\n\nFOOTER")
+    win = make_window(project)
+    win.go(0)
+    win.ctrl.open_article(None)
+    win.ctrl.open_article(win.queue.visible_ids()[0])
+    assert win.view.text.toPlainText().startswith("The body")
+    win.action_map["whole_page"].trigger()
+    assert win.view.text.toPlainText().startswith("MENU")
+    start = text.index("KNU")
+    win.view.select_span(start, start + 3)
+    assert win.view.selection() == (start, start + 3, "KNU")
+    win.action_map["fill_receiving_side"].trigger()
+    assert win.ctrl.state.events[0].values["receiving_side"].evidence == (start, start + 3)
+    assert any(s.format.background().color().name() == "#ff9800" for s in win.view.text.extraSelections())
+    project.close()
+
+
+def test_shortcut_sheet_lists_every_shortcut(make_window, seed_project):
+    win = make_window(seed_project)
+    rows = win.shortcut_rows()
+    texts = {r[1]: r[2] for r in rows}
+    assert texts["Accept all suggestions"] == "Ctrl+Shift+A"
+    assert "Ctrl+Return" in texts["Mark done and open the next article"]
+    assert texts["Undo"] == "Ctrl+Z" and "Ctrl+Shift+Z" in texts["Redo"]
+    assert texts["Use as unit"] == "Alt+U"
+    from annotator.ui.shortcut_sheet import ShortcutSheet
+    sheet = ShortcutSheet(win.action_map, win.codebook, win)
+    assert sheet.table.rowCount() == len(rows)
+    sheet.deleteLater()
+
+
+def test_layout_is_remembered(make_window, seed_project, qsettings):
+    win = make_window(seed_project)
+    win.splitter.setSizes([200, 700, 500])
+    sizes = win.splitter.sizes()
+    win.close()
+    win2 = make_window(seed_project)
+    assert win2.splitter.sizes() == sizes
+
+
+def test_import_articles_runs_in_the_background(make_window, tmp_path, qtbot):
+    import pytest
+    pytest.importorskip("annotator.importer")
+    project = make_project(tmp_path / "empty.annotator", [])
+    win = make_window(project)
+    assert win.queue.model.rowCount() == 0
+    src = tmp_path / "new.txt"
+    src.write_text("Ten soldiers defected to the KNU in Hpapun on Monday.\n" * 3, encoding="utf-8")
+    from annotator.ui.import_dialog import start_import
+    job = start_import(win, [str(src)])
+    with qtbot.waitSignal(job.signals.done, timeout=20000):
+        pass
+    qtbot.waitUntil(lambda: win.queue.model.rowCount() == 1, timeout=5000)
+    assert win.last_import_report[0]["status"]
+    project.close()
+
+
+def test_screenshot_command(seed_project, tmp_path):
+    path = seed_project.path
+    seed_project.close()
+    out = tmp_path / "shot.png"
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "PYTHONPATH": str(ROOT)}
+    r = subprocess.run([sys.executable, str(ROOT / "main.py"), "gui", str(path), "--screenshot", str(out)],
+                       capture_output=True, text=True, env=env, cwd=ROOT, timeout=120)
+    assert r.returncode == 0, r.stderr
+    img = QImage(str(out))
+    assert (img.width(), img.height()) == (1400, 900)
