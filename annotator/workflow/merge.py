@@ -566,7 +566,9 @@ def merge_package(project: Project, path: str | Path, *, _fail_after: Callable[[
             coding_map[c["id"]] = m.id
             mstate = coding_state(m.status, m.flagged, m.notes, m.extra)
             # a coding's updated_at moves with every edit in it, so it says nothing about the status: no time guard
-            action, why = _decide(mstate, pstate, base_of("codings", a), None, None)
+            # a coding that did not exist counts as an open one with nothing set
+            b = base_of("codings", a) or coding_state("new", False, None, None)
+            action, why = _decide(mstate, pstate, b, None, None)
             if action == "apply":
                 m.status, m.flagged, m.notes, m.extra = c["status"], c["flagged"], c["notes"], c["extra"]
                 touched.add(m.id)
