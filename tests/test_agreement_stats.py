@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from annotator.agreement.stats import (
-    Resampler, ReliabilityError, encode, jaccard_distance, masi_distance, reliability,
+    ReliabilityError, encode, jaccard_distance, masi_distance, reliability,
 )
 
 
@@ -139,27 +139,41 @@ def test_bootstrap_is_seeded_and_brackets_alpha():
 
 @pytest.mark.parametrize("level", ["nominal", "ordinal", "interval", "ratio", "set"])
 def test_bootstrap_matches_naive_resampling(level):
-    """The vectorised bootstrap equals recomputing alpha on explicitly resampled units."""
+    """Each vectorised resample equals alpha recomputed on the explicitly resampled units."""
+    from annotator.agreement.stats import _bootstrap_alpha, _pairable, _patterns, distance_matrix, pattern_weights
+
     rng = np.random.default_rng(3)
     m = _random_matrix(rng, coders=3, units=30, values=4, missing=0.25)
     if level == "set":
         m = [[None if v is None else frozenset(range(v)) for v in row] for row in m]
-    res = reliability(m, level, n_boot=0)
     coded = encode(m, level)
-    present = (coded.codes >= 0).sum(axis=0)
-    pairable = np.flatnonzero(present >= 2)
-    sampler = Resampler(len(pairable), n_boot=5, seed=9, chunk=2)
-    from annotator.agreement.stats import _bootstrap_alpha, _pairable, distance_matrix
     p = _pairable(coded)
     n_v = np.bincount(p.val_code, minlength=len(coded.domain)).astype(float)
-    boots = _bootstrap_alpha(p, coded, distance_matrix(coded, n_v), len(coded.domain), sampler, None)
-    weights = np.concatenate(list(sampler.chunks()))
+    patterns, counts = _patterns(coded, p)
+    assert counts.sum() == len(p.units) and patterns.shape[1] < len(p.units)
+    weights = pattern_weights(counts, 6, seed=9)
+    assert (weights.sum(axis=1) == len(p.units)).all()
+    boots = _bootstrap_alpha(coded, patterns, weights, distance_matrix(coded, n_v))
     for b, w in enumerate(weights):
-        cols = np.repeat(pairable, w.astype(int))
-        sub = [[row[c] for c in cols] for row in m]
+        cols = np.repeat(np.arange(patterns.shape[1]), w.astype(int))
+        sub = [[None if c < 0 else coded.domain[c] for c in patterns[k, cols]] for k in range(patterns.shape[0])]
         naive = reliability(sub, level, n_boot=0, use_package=False).krippendorff_alpha
         assert boots[b] == pytest.approx(naive, abs=1e-9)
-    assert res.krippendorff_alpha is not None
+
+
+def test_bootstrap_distribution_matches_unit_resampling():
+    """Pattern-multinomial weights have the distribution of unit resampling (mean and spread of alpha)."""
+    rng = np.random.default_rng(21)
+    truth = rng.integers(1, 4, size=150)
+    m = [truth.tolist(), [int(t) if rng.random() < 0.75 else int(rng.integers(1, 4)) for t in truth]]
+    fast = reliability(m, "nominal", n_boot=4000, seed=1)
+    naive = []
+    for _ in range(400):
+        idx = rng.integers(0, 150, size=150)
+        naive.append(reliability([[row[i] for i in idx] for row in m], "nominal", n_boot=0).krippendorff_alpha)
+    lo, hi = np.percentile(naive, [2.5, 97.5])
+    assert fast.alpha_ci95[0] == pytest.approx(lo, abs=0.03)
+    assert fast.alpha_ci95[1] == pytest.approx(hi, abs=0.03)
 
 
 def test_result_dict_has_the_cli_keys():

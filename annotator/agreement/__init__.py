@@ -3,5 +3,5 @@
 Pure Python/numpy; never imports Qt.
 """
 from annotator.agreement.stats import (  # noqa: F401
-    LEVELS, Reliability, ReliabilityError, Resampler, encode, jaccard_distance, masi_distance, reliability,
+    LEVELS, Reliability, ReliabilityError, encode, jaccard_distance, masi_distance, reliability,
 )

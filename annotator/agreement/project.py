@@ -31,15 +31,17 @@ Steps
 """
 from __future__ import annotations
 
+import gc
 import json
 import uuid
+from contextlib import contextmanager
 from dataclasses import dataclass, field as dc_field
 from typing import Any, Callable
 
 import numpy as np
 
 from annotator import values as V
-from annotator.agreement.stats import (DEFAULT_BOOTSTRAP, DEFAULT_SEED, Resampler, coded_from_codes,
+from annotator.agreement.stats import (DEFAULT_BOOTSTRAP, DEFAULT_SEED, coded_from_codes,
                                        masi_distance, reliability)
 from annotator.codebook import Codebook, Field
 
@@ -55,6 +57,7 @@ class CoderEvent:
     event_id: str
     coder: str
     position: int
+    row: int = -1                                                           # row in ProjectData.event_codes
     values: dict[str, dict[str, Any]] = dc_field(default_factory=dict)        # field -> stored value
     evidence: dict[str, tuple[int, int]] = dc_field(default_factory=dict)     # field -> (start, end)
 
@@ -114,7 +117,179 @@ def compared_items(codebook: Codebook, scope: str) -> list[Item]:
     return out
 
 
+@dataclass
+class ProjectData:
+    """Every coder's codings of the articles coded by two or more coders, aligned."""
+
+    codebook: Codebook
+    articles: list[ArticleCodings]
+    coders: list[str]
+    items: list[Item]                      # compared event items (columns of event_codes)
+    domains: list[list[Any]]               # per item: code -> value
+    event_codes: np.ndarray                # (events, items) code, -1 = empty value
+    groups: list[EventGroup] = dc_field(default_factory=list)
+    max_cost: float = DEFAULT_MAX_COST
+    _tables: dict[int, np.ndarray] = dc_field(default_factory=dict)
+
+    # ---- distances between events, vectorised over pairs of event rows
+    def _set_table(self, k: int) -> np.ndarray:
+        t = self._tables.get(k)
+        if t is None:
+            dom = self.domains[k]
+            n = len(dom)
+            t = np.zeros((n, n))
+            for i in range(n):
+                for j in range(i + 1, n):
+                    t[i, j] = t[j, i] = masi_distance(dom[i], dom[j])
+            self._tables[k] = t
+        return t
+
+    def _numbers(self, k: int) -> np.ndarray:
+        t = self._tables.get(-k - 1)
+        if t is None:
+            t = self._tables[-k - 1] = np.array([float(v) for v in self.domains[k]] or [0.0])
+        return t
+
+    def pair_distance(self, ra: np.ndarray, rb: np.ndarray) -> np.ndarray:
+        """Mean field distance of event rows ra[i] and rb[i] (0.5 when nothing to compare)."""
+        X, Y = self.event_codes[ra], self.event_codes[rb]
+        total = np.zeros(len(ra))
+        n = np.zeros(len(ra))
+        for k, it in enumerate(self.items):
+            x, y = X[:, k], Y[:, k]
+            px, py = x >= 0, y >= 0
+            both, one = px & py, px ^ py
+            d = np.zeros(len(ra))
+            xb, yb = x[both], y[both]
+            if it.level == "set":
+                d[both] = self._set_table(k)[xb, yb]
+            elif it.level in ("ratio", "interval", "ordinal"):
+                num = self._numbers(k)
+                a, b = num[xb], num[yb]
+                s = np.abs(a) + np.abs(b)
+                d[both] = np.minimum(1.0, np.divide(np.abs(a - b), s, out=np.zeros(len(a)), where=s > 0))
+            else:
+                d[both] = xb != yb
+            d[one] = 0.5
+            total += d
+            n += both | one
+        return np.where(n > 0, total / np.maximum(n, 1), 0.5)
+
+
 # --------------------------------------------------------------------------- loading
+
+def load_codings(project, coders: list[str] | None = None, min_coders: int = 2) -> ProjectData:
+    """Every article coded by ``min_coders`` or more coders (a few batch reads), events not yet aligned.
+
+    The reconciled coder's coding and proposed (not yet accepted) or deleted
+    events are left out; a coding still ``new`` with nothing in it does not count.
+    """
+    codebook = project.codebook
+    items = compared_items(codebook, "event")
+    by_field: dict[str, list[tuple[int, Item]]] = {}
+    for k, it in enumerate(items):
+        by_field.setdefault(it.field.name, []).append((k, it))
+    raw = project.engine.raw_connection()
+    try:
+        cur = raw.cursor()
+        codings = cur.execute(
+            "SELECT c.id, c.article_id, co.name, c.status FROM codings c JOIN coders co ON co.id = c.coder_id "
+            "WHERE co.kind = 'coder'").fetchall()
+        events = cur.execute(
+            "SELECT e.id, e.coding_id, e.position FROM events e WHERE e.deleted = 0 AND e.proposed = 0").fetchall()
+        art_fvs = cur.execute(
+            "SELECT coding_id, field, value, evidence_start, evidence_end FROM field_values "
+            "WHERE event_id IS NULL").fetchall()
+        ev_fvs = cur.execute(
+            "SELECT event_id, field, value, evidence_start, evidence_end FROM field_values "
+            "WHERE event_id IS NOT NULL").fetchall()
+        labels = dict(cur.execute("SELECT id, COALESCE(file_name, id) FROM articles").fetchall())
+        cur.close()
+    finally:
+        raw.close()
+    wanted = set(coders) if coders else None
+    by_coding: dict[str, CoderArticle] = {}
+    for cid, aid, name, status in codings:
+        if wanted is None or name in wanted:
+            by_coding[cid] = CoderArticle(name, cid, status or "new")
+    by_event: dict[str, CoderEvent] = {}
+    for eid, cid, pos in events:
+        ca = by_coding.get(cid)
+        if ca is not None:
+            ev = CoderEvent(eid, ca.coder, pos or 0, len(by_event))
+            ca.events.append(ev)
+            by_event[eid] = ev
+    art_cache: dict[Any, Any] = {}
+    for cid, fname, value, start, end in art_fvs:
+        ca = by_coding.get(cid)
+        if ca is not None:
+            parsed = art_cache.get(value)
+            if parsed is None:
+                parsed = art_cache[value] = _json(value) or {}
+            ca.values[fname] = parsed
+            if start is not None and end is not None:
+                ca.evidence[fname] = (start, end)
+    # event values: each distinct (field, JSON text) is parsed and encoded once
+    fields = {f.name: f for f in codebook.fields}
+    domains: list[dict[Any, int]] = [{} for _ in items]
+    cache: dict[str, dict[Any, tuple[Any, int]]] = {}
+    entries: list[list[tuple[int, int]]] = []
+    ent_rows: list[int] = []
+    ent_ids: list[int] = []
+    get_event = by_event.get
+    for eid, fname, value, start, end in ev_fvs:
+        ev = get_event(eid)
+        if ev is None:
+            continue  # deleted or proposed event, or another kind of coder
+        per_field = cache.get(fname)
+        if per_field is None:
+            per_field = cache[fname] = {}
+        hit = per_field.get(value)
+        if hit is None:
+            parsed = _json(value) or {}
+            put: list[tuple[int, int]] = []
+            f = fields.get(fname)
+            if f is not None and fname in by_field:
+                comp = V.comparable(f, parsed)
+                for k, it in by_field[fname]:
+                    v = it.get(comp)
+                    if v is not None:
+                        dom = domains[k]
+                        code = dom.get(v)
+                        if code is None:
+                            code = dom[v] = len(dom)
+                        put.append((k, code))
+            hit = per_field[value] = (parsed, len(entries))
+            entries.append(put)
+        ev.values[fname] = hit[0]
+        if start is not None and end is not None:
+            ev.evidence[fname] = (start, end)
+        ent_rows.append(ev.row)
+        ent_ids.append(hit[1])
+    codes = np.full((len(by_event), len(items)), -1, dtype=np.int64)
+    if ent_rows:
+        sizes = np.array([len(e) for e in entries], dtype=np.int64)
+        flat_k = np.array([k for e in entries for k, _ in e], dtype=np.int64)
+        flat_c = np.array([c for e in entries for _, c in e], dtype=np.int64)
+        starts = np.concatenate([[0], np.cumsum(sizes)[:-1]])
+        ids = np.asarray(ent_ids, dtype=np.int64)
+        rows = np.asarray(ent_rows, dtype=np.int64)
+        n_per = sizes[ids]
+        rep_rows = np.repeat(rows, n_per)
+        pos = np.repeat(starts[ids], n_per) + (np.arange(n_per.sum()) - np.repeat(np.cumsum(n_per) - n_per, n_per))
+        codes[rep_rows, flat_k[pos]] = flat_c[pos]
+    per_article: dict[str, ArticleCodings] = {}
+    for cid, aid, *_ in codings:
+        ca = by_coding.get(cid)
+        if ca is None or (ca.status == "new" and not ca.values and not ca.events):
+            continue
+        ca.events.sort(key=lambda e: e.position)
+        art = per_article.setdefault(aid, ArticleCodings(aid, labels.get(aid, aid)))
+        art.coders[ca.coder] = ca
+    arts = [a for a in sorted(per_article.values(), key=lambda a: a.label) if len(a.coders) >= min_coders]
+    names = sorted({c for a in arts for c in a.coders})
+    return ProjectData(codebook, arts, names, items, [list(d) for d in domains], codes)
+
 
 def _json(v):
     if v is None:
@@ -127,96 +302,69 @@ def _json(v):
     return v
 
 
-def load_codings(project, coders: list[str] | None = None, min_coders: int = 2) -> list[ArticleCodings]:
-    """Every article coded by ``min_coders`` or more coders, with each coder's values (batch reads)."""
-    with project.engine.connect() as conn:
-        codings = conn.exec_driver_sql(
-            "SELECT c.id, c.article_id, co.name, c.status FROM codings c JOIN coders co ON co.id = c.coder_id "
-            "WHERE co.kind = 'coder'").fetchall()
-        events = conn.exec_driver_sql(
-            "SELECT e.id, e.coding_id, e.position FROM events e WHERE e.deleted = 0 AND e.proposed = 0").fetchall()
-        fvs = conn.exec_driver_sql(
-            "SELECT fv.coding_id, fv.event_id, fv.field, fv.value, fv.evidence_start, fv.evidence_end "
-            "FROM field_values fv JOIN codings c ON c.id = fv.coding_id JOIN coders co ON co.id = c.coder_id "
-            "WHERE co.kind = 'coder'").fetchall()
-        articles = dict(((r[0], r[1] or r[0]) for r in conn.exec_driver_sql(
-            "SELECT id, file_name FROM articles").fetchall()))
-    wanted = set(coders) if coders else None
-    by_coding: dict[str, CoderArticle] = {}
-    for cid, aid, name, status in codings:
-        if wanted is None or name in wanted:
-            by_coding[cid] = CoderArticle(name, cid, status or "new")
-    by_event: dict[str, CoderEvent] = {}
-    for eid, cid, pos in events:
-        ca = by_coding.get(cid)
-        if ca is not None:
-            ev = CoderEvent(eid, ca.coder, pos or 0)
-            ca.events.append(ev)
-            by_event[eid] = ev
-    for cid, eid, fname, value, start, end in fvs:
-        ca = by_coding.get(cid)
-        if ca is None:
-            continue
-        target = ca if eid is None else by_event.get(eid)
-        if target is None:
-            continue  # value of a deleted or proposed event
-        target.values[fname] = _json(value) or {}
-        if start is not None and end is not None:
-            target.evidence[fname] = (start, end)
-    per_article: dict[str, ArticleCodings] = {}
-    for cid, aid, *_ in codings:
-        ca = by_coding.get(cid)
-        if ca is None:
-            continue
-        if ca.status == "new" and not ca.values and not ca.events:
-            continue  # opened, nothing coded yet
-        ca.events.sort(key=lambda e: e.position)
-        art = per_article.setdefault(aid, ArticleCodings(aid, articles.get(aid, aid)))
-        art.coders[ca.coder] = ca
-    return [a for a in sorted(per_article.values(), key=lambda a: a.label) if len(a.coders) >= min_coders]
-
-
 # --------------------------------------------------------------------------- alignment
 
-class _Comparer:
-    """Comparable values (cached) and event distances for the alignment."""
+def align_all(data: ProjectData, max_cost: float = DEFAULT_MAX_COST) -> list[EventGroup]:
+    """Align the events of every article; two-coder articles are done in one vectorised batch."""
+    from scipy.optimize import linear_sum_assignment
 
-    def __init__(self, codebook: Codebook):
-        self.items = compared_items(codebook, "event")
-        self.fields = {f.name: f for f in codebook.fields}
-
-    def comparable(self, ev: CoderEvent) -> dict[str, Any]:
-        cache = getattr(ev, "_cmp", None)
-        if cache is None:
-            cache = {}
-            for it in self.items:
-                f = it.field
-                raw = ev.values.get(f.name)
-                cache[it.name] = it.get(V.comparable(f, raw)) if raw else None
-            ev._cmp = cache  # type: ignore[attr-defined]
-        return cache
-
-    def distance(self, a: CoderEvent, b: CoderEvent) -> float:
-        ca, cb = self.comparable(a), self.comparable(b)
-        total, n = 0.0, 0
-        for it in self.items:
-            x, y = ca[it.name], cb[it.name]
-            if x is None and y is None:
-                continue
-            n += 1
-            if x is None or y is None:
-                total += 0.5
-            elif it.level == "set":
-                total += masi_distance(x, y)
-            elif it.level in ("ratio", "interval", "ordinal") and isinstance(x, (int, float)) and isinstance(y, (int, float)):
-                s = abs(x) + abs(y)
-                total += 0.0 if s == 0 else min(1.0, abs(x - y) / s)
+    groups: list[EventGroup] = []
+    two = [a for a in data.articles if len(a.coders) == 2]
+    ra_list, rb_list, na, nb = [], [], [], []
+    for art in two:
+        ca, cb = (art.coders[c] for c in sorted(art.coders))
+        ra_list.extend(e.row for e in ca.events)
+        rb_list.extend(e.row for e in cb.events)
+        na.append(len(ca.events))
+        nb.append(len(cb.events))
+    na_a, nb_a = np.asarray(na, dtype=np.int64), np.asarray(nb, dtype=np.int64)
+    n_pairs = na_a * nb_a
+    total = int(n_pairs.sum()) if len(two) else 0
+    if total:
+        art_of = np.repeat(np.arange(len(two)), n_pairs)
+        t = np.arange(total) - np.repeat(np.cumsum(n_pairs) - n_pairs, n_pairs)
+        a_off = np.cumsum(na_a) - na_a
+        b_off = np.cumsum(nb_a) - nb_a
+        pa = np.asarray(ra_list, dtype=np.int64)[a_off[art_of] + t // nb_a[art_of]]
+        pb = np.asarray(rb_list, dtype=np.int64)[b_off[art_of] + t % nb_a[art_of]]
+        cost_all = data.pair_distance(pa, pb)
+    else:
+        cost_all = np.zeros(0)
+    out_by_article: dict[str, list[EventGroup]] = {}
+    off = 0
+    for art in two:
+        na_name, nb_name = sorted(art.coders)
+        ea, eb = art.coders[na_name].events, art.coders[nb_name].events
+        n = len(ea) * len(eb)
+        gs: list[EventGroup] = []
+        if n:
+            cost = cost_all[off:off + n].reshape(len(ea), len(eb))
+            off += n
+            if len(ea) == 1 and len(eb) == 1:
+                rows, cols = np.array([0]), np.array([0])
             else:
-                total += 0.0 if x == y else 1.0
-        return total / n if n else 0.5
+                rows, cols = linear_sum_assignment(cost)
+            used_a, used_b = set(), set()
+            for r, c in zip(rows.tolist(), cols.tolist()):
+                if cost[r, c] <= max_cost:
+                    gs.append(EventGroup(art.article_id, {na_name: ea[r], nb_name: eb[c]}))
+                    used_a.add(r)
+                    used_b.add(c)
+            gs.extend(EventGroup(art.article_id, {na_name: e}) for i, e in enumerate(ea) if i not in used_a)
+            gs.extend(EventGroup(art.article_id, {nb_name: e}) for i, e in enumerate(eb) if i not in used_b)
+        else:
+            gs.extend(EventGroup(art.article_id, {na_name: e}) for e in ea)
+            gs.extend(EventGroup(art.article_id, {nb_name: e}) for e in eb)
+        out_by_article[art.article_id] = gs
+    for art in data.articles:
+        if len(art.coders) != 2:
+            out_by_article[art.article_id] = align_events(data, art, max_cost)
+        groups.extend(out_by_article[art.article_id])
+    return groups
 
 
-def align_events(article: ArticleCodings, comparer: _Comparer, max_cost: float = DEFAULT_MAX_COST) -> list[EventGroup]:
+def align_events(data: ProjectData, article: ArticleCodings, max_cost: float = DEFAULT_MAX_COST) -> list[EventGroup]:
+    """Align one article's events: coders are added one at a time (by name) to the groups so far."""
     from scipy.optimize import linear_sum_assignment
 
     groups: list[EventGroup] = []
@@ -227,27 +375,46 @@ def align_events(article: ArticleCodings, comparer: _Comparer, max_cost: float =
         if not groups:
             groups = [EventGroup(article.article_id, {coder: e}) for e in evs]
             continue
-        cost = np.array([[np.mean([comparer.distance(e, m) for m in g.members.values()]) for g in groups]
-                         for e in evs])
+        cost = np.zeros((len(evs), len(groups)))
+        for j, g in enumerate(groups):
+            members = list(g.members.values())
+            ra = np.repeat([e.row for e in evs], len(members))
+            rb = np.tile([m.row for m in members], len(evs))
+            cost[:, j] = data.pair_distance(ra, rb).reshape(len(evs), len(members)).mean(axis=1)
         rows, cols = linear_sum_assignment(cost)
         taken = set()
-        for r, c in zip(rows, cols):
+        for r, c in zip(rows.tolist(), cols.tolist()):
             if cost[r, c] <= max_cost:
                 groups[c].members[coder] = evs[r]
                 taken.add(r)
-        for r, e in enumerate(evs):
-            if r not in taken:
-                groups.append(EventGroup(article.article_id, {coder: e}))
+        groups.extend(EventGroup(article.article_id, {coder: e}) for r, e in enumerate(evs) if r not in taken)
     return groups
-
-
-def group_key(group: EventGroup) -> str:
-    return group.key
 
 
 def reconciled_event_id(event_key: str) -> str:
     """The id of the reconciled event standing for an aligned group (deterministic)."""
     return str(uuid.uuid5(EVENT_KEY_NS, event_key))
+
+
+def prepare(project, coders: list[str] | None = None, max_cost: float = DEFAULT_MAX_COST) -> ProjectData:
+    """Load and align: everything agreement and the disagreement list need."""
+    with _no_gc():
+        data = load_codings(project, coders)
+        data.max_cost = max_cost
+        data.groups = align_all(data, max_cost)
+    return data
+
+
+@contextmanager
+def _no_gc():
+    """Hundreds of thousands of small objects are made: full GC passes would dominate the time."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 # --------------------------------------------------------------------------- matrices
@@ -266,7 +433,7 @@ def _relevant(f: Field | None, ca: CoderArticle) -> Any:
 
 
 class _MatrixBuilder:
-    """Collects one item's values into integer codes quickly."""
+    """Collects one item's values into integer codes (for the article-level items)."""
 
     def __init__(self, coders: list[str], n_units: int):
         self.cindex = {c: i for i, c in enumerate(coders)}
@@ -280,38 +447,58 @@ class _MatrixBuilder:
         self.codes[self.cindex[coder], unit] = code
 
     def coded(self, level: str):
-        values = list(self.domain)
-        if level in ("ordinal", "interval", "ratio"):
-            order = sorted(range(len(values)), key=lambda i: float(values[i]))
-        elif level == "set":
-            order = sorted(range(len(values)), key=lambda i: (len(values[i]), sorted(map(str, values[i]))))
+        return _coded(self.codes, list(self.domain), level)
+
+
+def _coded(codes: np.ndarray, values: list[Any], level: str):
+    """Codes with the domain in a canonical order (ordered levels sorted by value)."""
+    if level in ("ordinal", "interval", "ratio"):
+        order = sorted(range(len(values)), key=lambda i: float(values[i]))
+    elif level == "set":
+        order = sorted(range(len(values)), key=lambda i: (len(values[i]), sorted(map(str, values[i]))))
+    else:
+        order = sorted(range(len(values)), key=lambda i: (isinstance(values[i], str), str(values[i])))
+    if not values:
+        return coded_from_codes(codes, [], level)
+    remap = np.empty(len(values), dtype=np.int64)
+    remap[np.asarray(order, dtype=np.int64)] = np.arange(len(values))
+    out = np.where(codes >= 0, remap[np.maximum(codes, 0)], -1)
+    return coded_from_codes(out, [values[i] for i in order], level)
+
+
+def group_rows(data: ProjectData) -> np.ndarray:
+    """(coders x aligned groups) row of each coder's event in each group, -1 = no event there."""
+    cindex = {c: i for i, c in enumerate(data.coders)}
+    grow = np.full((len(data.coders), len(data.groups)), -1, dtype=np.int64)
+    gc, gu, gr = [], [], []
+    for u, g in enumerate(data.groups):
+        for coder, ev in g.members.items():
+            gc.append(cindex[coder])
+            gu.append(u)
+            gr.append(ev.row)
+    if gc:
+        grow[np.asarray(gc), np.asarray(gu)] = np.asarray(gr)
+    return grow
+
+
+def event_matrices(data: ProjectData, empty_as_value: bool = True, wanted: set[str] | None = None,
+                   grow: np.ndarray | None = None):
+    """Yield (item, coded reliability matrix, number of empty values, empty counted as a value) per event item."""
+    grow = group_rows(data) if grow is None else grow
+    for k, it in enumerate(data.items):
+        if wanted is not None and it.name not in wanted and it.field.name not in wanted:
+            continue
+        if len(data.event_codes):
+            vals = np.where(grow >= 0, data.event_codes[np.maximum(grow, 0), k], -2)
         else:
-            order = sorted(range(len(values)), key=lambda i: (isinstance(values[i], str), str(values[i])))
-        remap = np.empty(len(values), dtype=np.int64)
-        remap[order] = np.arange(len(values))
-        codes = np.where(self.codes >= 0, remap[np.maximum(self.codes, 0)], -1) if len(values) else self.codes
-        return coded_from_codes(codes, [values[i] for i in order], level)
-
-
-@dataclass
-class ProjectData:
-    codebook: Codebook
-    articles: list[ArticleCodings]
-    groups: list[EventGroup]            # aligned events of all articles, in article order
-    coders: list[str]
-
-
-def prepare(project, coders: list[str] | None = None, max_cost: float = DEFAULT_MAX_COST) -> ProjectData:
-    codebook = project.codebook
-    articles = load_codings(project, coders)
-    comparer = _Comparer(codebook)
-    groups: list[EventGroup] = []
-    for art in articles:
-        groups.extend(align_events(art, comparer, max_cost))
-    names = sorted({c for a in articles for c in a.coders})
-    data = ProjectData(codebook, articles, groups, names)
-    data._comparer = comparer  # type: ignore[attr-defined]
-    return data
+            vals = np.full(grow.shape, -2, dtype=np.int64)
+        domain = list(data.domains[k])
+        n_empty = int((vals == -1).sum())
+        as_value = empty_as_value and it.level in ("nominal", "set")
+        if as_value and n_empty:
+            vals = np.where(vals == -1, len(domain), vals)
+            domain.append(_empty_for(it.level))
+        yield it, _coded(np.where(vals >= 0, vals, -1), domain, it.level), n_empty, as_value
 
 
 def _empty_for(level: str):
@@ -328,87 +515,81 @@ def project_agreement(project, *, fields: list[str] | None = None, coders: list[
     are always reported.
     """
     data = data or prepare(project, coders, max_cost)
+    with _no_gc():
+        return _project_agreement(data, fields, n_boot, seed, empty_as_value)
+
+
+def _project_agreement(data: ProjectData, fields, n_boot: int, seed: int, empty_as_value: bool) -> dict[str, Any]:
     codebook = data.codebook
-    comparer: _Comparer = data._comparer  # type: ignore[attr-defined]
     names = data.coders
     arts, groups = data.articles, data.groups
-    ev_sampler = Resampler(len(groups), n_boot, seed) if n_boot else None
-    art_sampler = Resampler(len(arts), n_boot, seed + 1) if n_boot else None
-    out: dict[str, Any] = {"fields": {}, "n_articles": len(arts), "n_aligned_events": len(groups), "coders": names,
-                           "alignment": f"optimal assignment on mean field distance; pairs above {max_cost} not matched",
-                           "empty_as_value": empty_as_value}
+    C, G = len(names), len(groups)
+    cindex = {c: i for i, c in enumerate(names)}
+    out: dict[str, Any] = {"fields": {}, "n_articles": len(arts), "n_aligned_events": G, "coders": names,
+                           "alignment": "events matched within each article by an optimal assignment "
+                                        f"(Hungarian) on the mean field distance; pairs above {data.max_cost} are "
+                                        "not matched", "empty_as_value": empty_as_value}
 
-    def run(builder: _MatrixBuilder, level: str, sampler, notes: list[str], extra: dict) -> dict:
-        coded = builder.coded(level)
-        res = reliability(coded, n_boot=n_boot, seed=seed, resampler=sampler)
+    def run(coded, notes: list[str], extra: dict) -> dict:
+        res = reliability(coded, n_boot=n_boot, seed=seed)
         d = res.to_dict()
         d["notes"] = notes + d["notes"]
         d.update(extra)
         return d
 
+    grow = group_rows(data)
+    lone = sum(1 for g in groups if len(g.members) < 2)
     wanted = set(fields) if fields else None
-    event_items = [it for it in comparer.items if wanted is None or it.name in wanted or it.field.name in wanted]
-    for it in event_items:
-        b = _MatrixBuilder(names, len(groups))
-        n_empty = n_lone = 0
-        for u, g in enumerate(groups):
-            if len(g.members) < 2:
-                n_lone += 1
-            for coder, ev in g.members.items():
-                v = comparer.comparable(ev)[it.name]
-                if v is None:
-                    n_empty += 1
-                    if not empty_as_value or it.level not in ("nominal", "set"):
-                        continue
-                    v = _empty_for(it.level)
-                b.put(coder, u, v)
+    for it, coded, n_empty, as_value in event_matrices(data, empty_as_value, wanted, grow):
         notes = []
-        if n_lone:
-            notes.append(f"{n_lone} event(s) coded by one coder only are not pairable here; they count as "
+        if lone:
+            notes.append(f"{lone} event(s) coded by one coder only are not pairable here; they count as "
                          "disagreements on event_present.")
         if n_empty:
             notes.append(f"{n_empty} empty value(s) in coded events "
-                         + ("counted as the value '(empty)'." if empty_as_value and it.level in ("nominal", "set")
-                            else "dropped as missing."))
-        out["fields"][it.name] = run(b, it.level, ev_sampler, notes,
-                                     {"field": it.field.name, "scope": "event", "level": it.level})
+                         + ("counted as the value '(empty)'." if as_value else "dropped as missing."))
+        out["fields"][it.name] = run(coded, notes, {"field": it.field.name, "scope": "event", "level": it.level})
 
-    art_items = [it for it in compared_items(codebook, "article") if wanted is None or it.name in wanted]
-    for it in art_items:
+    for it in compared_items(codebook, "article"):
+        if wanted is not None and it.name not in wanted:
+            continue
         b = _MatrixBuilder(names, len(arts))
         n_empty = 0
+        as_value = empty_as_value and it.level in ("nominal", "set")
         for u, a in enumerate(arts):
             for coder, ca in a.coders.items():
                 raw = ca.values.get(it.field.name)
                 v = it.get(V.comparable(it.field, raw)) if raw else None
                 if v is None:
                     n_empty += 1
-                    if not empty_as_value or it.level not in ("nominal", "set"):
+                    if not as_value:
                         continue
                     v = _empty_for(it.level)
                 b.put(coder, u, v)
-        notes = [f"{n_empty} empty value(s) " + ("counted as '(empty)'." if empty_as_value and it.level in ("nominal", "set")
-                                                 else "dropped as missing.")] if n_empty else []
-        out["fields"][it.name] = run(b, it.level, art_sampler, notes,
+        notes = [f"{n_empty} empty value(s) " + ("counted as '(empty)'." if as_value else "dropped as missing.")] \
+            if n_empty else []
+        out["fields"][it.name] = run(b.coded(it.level), notes,
                                      {"field": it.field.name, "scope": "article", "level": it.level})
 
     rel_field = codebook.field("relevant") if codebook.has_field("relevant") else None
     b = _MatrixBuilder(names, len(arts))
     cnt = _MatrixBuilder(names, len(arts))
+    art_index = {}
+    art_mask = np.zeros((C, len(arts)), dtype=bool)
     for u, a in enumerate(arts):
+        art_index[a.article_id] = u
         for coder, ca in a.coders.items():
+            art_mask[cindex[coder], u] = True
             r = _relevant(rel_field, ca)
             if r is not None:
                 b.put(coder, u, r)
             cnt.put(coder, u, len(ca.events))
-    out["relevant"] = run(b, "nominal", art_sampler, [], {"scope": "article", "level": "nominal"})
-    out["event_count"] = run(cnt, "ratio", art_sampler, [], {"scope": "article", "level": "ratio"})
-    pres = _MatrixBuilder(names, len(groups))
-    art_coders = {a.article_id: a.coders for a in arts}
-    for u, g in enumerate(groups):
-        for coder in art_coders[g.article_id]:
-            pres.put(coder, u, coder in g.members)
-    out["event_present"] = run(pres, "nominal", ev_sampler,
+    out["relevant"] = run(b.coded("nominal"), [], {"scope": "article", "level": "nominal"})
+    out["event_count"] = run(cnt.coded("ratio"), [], {"scope": "article", "level": "ratio"})
+    g_art = np.asarray([art_index[g.article_id] for g in groups], dtype=np.int64)
+    coded_article = art_mask[:, g_art] if G else np.zeros((C, 0), dtype=bool)
+    present = np.where(coded_article, (grow >= 0).astype(np.int64), -1)     # 0 = absent, 1 = present
+    out["event_present"] = run(coded_from_codes(present, [False, True], "nominal"),
                                ["units are aligned events; each coder of the article has the event (true) or not."],
                                {"scope": "event", "level": "nominal"})
     return out

@@ -41,8 +41,9 @@ LEVELS = ("nominal", "ordinal", "interval", "ratio", "set")
 SET_DISTANCES = ("masi", "jaccard")
 DEFAULT_BOOTSTRAP = 1000
 DEFAULT_SEED = 20240124
-# largest units*values*values array we let the krippendorff package allocate
-_PACKAGE_CELL_LIMIT = 20_000_000
+# largest units*values*values array (float64, 32 MB) we let the krippendorff package allocate;
+# beyond it the same formulas run on the coincidence matrix here (tests check both agree)
+_PACKAGE_CELL_LIMIT = 4_000_000
 
 
 class ReliabilityError(ValueError):
@@ -318,69 +319,63 @@ def _package_alpha(p: _Pairable, coded: Coded, V: int, set_distance: str) -> flo
                                     level_of_measurement=coded.level))
 
 
-class Resampler:
-    """Bootstrap resamples of ``n_units`` units, seeded, produced in chunks.
+def _patterns(coded: Coded, p: _Pairable):
+    """Distinct value patterns among the pairable units: (patterns C x P, units per pattern).
 
-    Each resample draws ``n_units`` units with replacement; a chunk is the
-    matrix of how often each unit was drawn (rows = resamples).  The chunks
-    are cached (as uint8) so several fields over the same units share them.
+    Alpha depends on a unit only through the values it got, not on which coder
+    gave which, so each unit's codes are sorted first: fewer, larger patterns.
     """
-
-    def __init__(self, n_units: int, n_boot: int = DEFAULT_BOOTSTRAP, seed: int = DEFAULT_SEED, chunk: int = 100):
-        self.n_units = int(n_units)
-        self.n_boot = int(n_boot)
-        self.seed = seed
-        self.chunk = max(1, int(chunk))
-        self._cache: list[np.ndarray] | None = None
-
-    def _build(self) -> list[np.ndarray]:
-        rng = np.random.default_rng(self.seed)
-        out = []
-        N = self.n_units
-        done = 0
-        while done < self.n_boot:
-            b = min(self.chunk, self.n_boot - done)
-            idx = rng.integers(0, N, size=(b, N))
-            idx += (np.arange(b) * N)[:, None]
-            counts = np.bincount(idx.ravel(), minlength=b * N).reshape(b, N)
-            out.append(np.minimum(counts, 255).astype(np.uint8))
-            done += b
-        return out
-
-    def chunks(self, columns: np.ndarray | None = None):
-        if self._cache is None:
-            self._cache = self._build() if self.n_units else []
-        for c in self._cache:
-            w = c if columns is None else c[:, columns]
-            yield w.astype(np.float64)
+    sub = np.sort(coded.codes[:, p.units], axis=0)
+    if sub.shape[1] == 0:
+        return sub, np.zeros(0, dtype=np.int64)
+    base = len(coded.domain) + 1
+    C = sub.shape[0]
+    if C * math.log2(base) < 62:
+        weights = base ** np.arange(C, dtype=np.int64)
+        keys = (sub + 1).T @ weights
+        uniq, first, counts = np.unique(keys, return_index=True, return_counts=True)
+        return sub[:, first], counts
+    patterns, counts = np.unique(sub, axis=1, return_counts=True)
+    return patterns, counts
 
 
-def _bootstrap_alpha(p: _Pairable, coded: Coded, delta: np.ndarray, V: int, resampler: Resampler,
-                     columns: np.ndarray | None) -> np.ndarray:
-    """alpha for every resample (NaN where undefined)."""
-    from scipy import sparse
+def pattern_weights(counts: np.ndarray, n_boot: int, seed: int) -> np.ndarray:
+    """Bootstrap weights per pattern (n_boot x P).
 
-    n_units = len(p.units)
-    unit_values = sparse.csr_matrix((np.ones(len(p.val_code)), (p.val_unit, p.val_code)), shape=(n_units, V))
-    out = []
+    Drawing the N pairable units with replacement and counting how many
+    units of each pattern were drawn is a Multinomial(N, counts / N) draw, so
+    we sample that directly: the same distribution as resampling units, at a
+    cost that depends on the number of distinct patterns, not of units.
+    """
+    rng = np.random.default_rng(seed)
+    counts = np.asarray(counts, dtype=np.int64)
+    n = int(counts.sum())
+    P = len(counts)
+    return rng.multinomial(n, counts / n, size=n_boot).astype(np.float64)
+
+
+def _bootstrap_alpha(coded: Coded, patterns: np.ndarray, weights: np.ndarray, delta: np.ndarray,
+                     set_distance: str = "masi") -> np.ndarray:
+    """alpha for every row of ``weights`` (NaN where undefined); units = ``patterns`` columns."""
+    V = len(coded.domain)
+    pc = Coded(patterns, coded.domain, coded.level, coded.numeric)
+    pp = _pairable(pc)               # every pattern column is pairable
+    P = patterns.shape[1]
+    n_pv = np.zeros((P, V))
+    np.add.at(n_pv, (pp.val_unit, pp.val_code), 1.0)
+    n_b = weights @ n_pv                                           # (B, V)
     if coded.level == "ordinal":
-        pair_idx = p.pair_a * V + p.pair_b
-        unit_pairs = sparse.csr_matrix((p.pair_w, (p.pair_unit, pair_idx)), shape=(n_units, V * V))
-        for w in resampler.chunks(columns):
-            n_b = np.asarray((unit_values.T @ w.T).T)            # (b, V)
-            o_b = np.asarray((unit_pairs.T @ w.T).T)             # (b, V*V)
-            delta_b = _ordinal_delta(n_b).reshape(len(w), V * V)
-            d_tot = (o_b * delta_b).sum(axis=1)
-            exp = np.einsum("bv,bvw,bw->b", n_b, delta_b.reshape(-1, V, V), n_b)
-            out.append(_alpha_batch(d_tot, n_b.sum(axis=1), exp))
+        o_p = np.zeros((P, V * V))
+        np.add.at(o_p, (pp.pair_unit, pp.pair_a * V + pp.pair_b), pp.pair_w)
+        o_b = weights @ o_p                                        # (B, V*V)
+        delta_b = _ordinal_delta(n_b)                              # (B, V, V)
+        d_tot = (o_b * delta_b.reshape(len(weights), V * V)).sum(axis=1)
+        expected = np.einsum("bv,bvw,bw->b", n_b, delta_b, n_b)
     else:
-        d_unit = np.bincount(p.pair_unit, weights=p.pair_w * delta[p.pair_a, p.pair_b], minlength=n_units)
-        for w in resampler.chunks(columns):
-            n_b = np.asarray((unit_values.T @ w.T).T)
-            d_tot = w @ d_unit
-            exp = ((n_b @ delta) * n_b).sum(axis=1)
-            out.append(_alpha_batch(d_tot, n_b.sum(axis=1), exp))
-    return np.concatenate(out) if out else np.zeros(0)
+        d_p = np.bincount(pp.pair_unit, weights=pp.pair_w * delta[pp.pair_a, pp.pair_b], minlength=P)
+        d_tot = weights @ d_p
+        expected = ((n_b @ delta) * n_b).sum(axis=1)
+    return _alpha_batch(d_tot, n_b.sum(axis=1), expected)
 
 
 def _alpha_batch(d_tot: np.ndarray, n: np.ndarray, expected: np.ndarray) -> np.ndarray:
@@ -441,14 +436,8 @@ def _fmt_units(idx: np.ndarray, labels: Sequence[str] | None, limit: int = 8) ->
 def reliability(matrix: Sequence[Sequence[Any]] | Coded, level: str = "nominal", *,
                 unit_labels: Sequence[str] | None = None, coder_labels: Sequence[str] | None = None,
                 n_boot: int = DEFAULT_BOOTSTRAP, seed: int = DEFAULT_SEED, set_distance: str = "masi",
-                resampler: Resampler | None = None, resample_columns: np.ndarray | None = None,
                 use_package: bool = True) -> Reliability:
-    """Every coefficient for a coders x units matrix (``None`` cells = missing).
-
-    ``resampler``/``resample_columns`` let several fields share one set of
-    bootstrap resamples over a common list of units (``resample_columns``
-    maps this matrix's units to the resampler's units).
-    """
+    """Every coefficient for a coders x units matrix (``None`` cells = missing)."""
     if set_distance not in SET_DISTANCES:
         raise ReliabilityError(f"unknown set distance {set_distance!r}; use masi or jaccard")
     coded = matrix if isinstance(matrix, Coded) else encode(matrix, level, coder_labels, unit_labels)
@@ -511,13 +500,8 @@ def reliability(matrix: Sequence[Sequence[Any]] | Coded, level: str = "nominal",
                 res.alpha_engine = "annotator.agreement.stats"
             res.krippendorff_alpha = a
             if n_boot > 0:
-                if resampler is None:
-                    resampler = Resampler(len(p.units), n_boot, seed)
-                    cols = None
-                else:
-                    base = np.arange(N) if resample_columns is None else np.asarray(resample_columns)
-                    cols = base[p.units]
-                boots = _bootstrap_alpha(p, coded, delta, V, resampler, cols)
+                patterns, counts = _patterns(coded, p)
+                boots = _bootstrap_alpha(coded, patterns, pattern_weights(counts, n_boot, seed), delta)
                 ok = boots[np.isfinite(boots)]
                 if len(ok) >= max(20, 0.5 * len(boots)):
                     lo, hi = np.percentile(ok, [2.5, 97.5])
