@@ -70,7 +70,7 @@ class EventBox(QGroupBox):
         super().__init__(form)
         self.ev_state = event
         self.setObjectName("eventBox")
-        self.setTitle(f"Event {number}" + ("  — proposed by the suggestion engine" if event.proposed else ""))
+        self.setTitle(f"Event {number}" + (" (proposed)" if event.proposed else ""))
         if event.proposed:
             self.setStyleSheet("QGroupBox#eventBox { border: 1px dashed #c9a000; }")
         lay = QVBoxLayout(self)

@@ -50,7 +50,7 @@ class MainWindow(QMainWindow):
         self.splitter.setStretchFactor(0, 2)
         self.splitter.setStretchFactor(1, 5)
         self.splitter.setStretchFactor(2, 4)
-        self.splitter.setSizes([300, 600, 500])
+        self.splitter.setSizes([320, 500, 580])
         self.setCentralWidget(self.splitter)
 
         self.ctrl = CodingController(self.store, self.form, self.view, self.undo, self._suggestions_for, self)

@@ -6,7 +6,7 @@ from PySide6.QtGui import QBrush, QColor
 
 from annotator.ui.queue_data import STATUS_LABELS, QueueRow
 
-COLUMNS = ("#", "Title", "Status", "Relevance", "Dup.")
+COLUMNS = ("#", "Title", "Status", "Rel.", "Dup.")
 COL_POS, COL_TITLE, COL_STATUS, COL_REL, COL_DUP = range(5)
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1
 ID_ROLE = Qt.ItemDataRole.UserRole + 2
