@@ -1,0 +1,63 @@
+"""First start: the coder's name, the demo project, recent projects; the domain parts stay Qt-free."""
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_first_start_asks_the_coder_name_once(qtbot, qsettings, monkeypatch):
+    from PySide6.QtWidgets import QInputDialog
+    from annotator.ui.app import ask_coder_name
+    asked = []
+    monkeypatch.setattr(QInputDialog, "getText", lambda *a, **k: (asked.append(1), ("  Mya  ", True))[1])
+    assert ask_coder_name(qsettings) == "Mya"
+    assert ask_coder_name(qsettings) == "Mya"
+    assert len(asked) == 1
+
+
+def test_coder_is_stored_in_the_project(make_window, seed_project):
+    from annotator.coding import coder_names
+    make_window(seed_project, coder="Mya")
+    assert "Mya" in coder_names(seed_project)
+
+
+def test_demo_project_and_recent_projects(qtbot, qsettings, monkeypatch, tmp_path):
+    import pytest
+    pytest.importorskip("annotator.demo")
+    from annotator.ui import app as A
+    monkeypatch.setattr(A, "demo_path", lambda: tmp_path / "demo.annotator")
+    project = A.open_or_create_demo()
+    assert project.path.exists()
+    A.remember_project(qsettings, project.path)
+    assert A.recent_projects(qsettings)[0] == str(project.path.resolve())
+    project.close()
+    again = A.open_or_create_demo()  # opened, not re-created
+    again.close()
+
+
+def test_domain_modules_do_not_import_qt():
+    code = ("import sys; sys.modules['PySide6'] = None\n"
+            "import annotator.suggestions, annotator.ui.queue_data, annotator.ui.store_extra\n"
+            "print('ok')")
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)
+    assert r.returncode == 0 and r.stdout.strip() == "ok", r.stderr
+
+
+def test_suggestion_cache_fills_per_engine_version(seed_project):
+    from annotator import suggestions as S
+    from annotator.db.models import Article
+    from tests.conftest import FakeEngine
+    engine = FakeEngine()
+    seen = []
+    assert S.compute_missing(seed_project, engine, lambda d, t: seen.append((d, t)), batch_size=2) == 5
+    assert seen[0] == (0, 5) and seen[-1] == (5, 5)
+    assert S.compute_missing(seed_project, engine) == 0  # all cached
+    with seed_project.Session() as s:
+        art = s.query(Article).order_by(Article.position).first()
+        assert art.relevance is not None
+        assert S.cached(seed_project, art, "fake-1")["relevant"] == art.relevance
+    engine.version = "fake-2"
+    assert S.compute_missing(seed_project, engine, lambda d, t: d < 2, batch_size=2) == 2  # cancelled after a batch
