@@ -330,3 +330,15 @@ def test_an_event_changed_in_both_places_is_a_conflict(su):
     rep = merge_package(su.project, su.pkg_path)
     assert [c.kind for c in rep.conflicts] == ["event"]
     assert [e.id for e in su.main_store.load(a0).events] == [su.ev]  # the project's (live) event kept
+
+
+def test_refuses_a_package_that_would_change_reconciled_codings(su):
+    with su.project.session() as s:
+        from annotator.db.models import Coder
+        s.scalars(select(Coder).where(Coder.name == "ana")).one().kind = "reconciled"
+    _refused(su, su.pkg_path, "reconciled codings")
+
+
+def test_refuses_text_that_is_not_utf8(su):
+    bad = _tamper(su, "UPDATE codings SET notes = CAST(x'ff fe 41' AS TEXT)".replace(" fe 41", "fe41"))
+    _refused(su, bad, "cannot read table codings")

@@ -297,6 +297,8 @@ def _read(project: Project, path: Path, r: _Reader) -> PackageData:
         main_coder = s.get(Coder, coder_id)
         if main_coder is None or main_coder.name != coder_name:
             raise r.fail(f"its coder {coder_name!r} is not a coder of this project (or has another id there)")
+        if main_coder.kind != "coder":
+            raise r.fail(f"{coder_name!r} holds the project's reconciled codings, which packages cannot change")
         main_articles = {a: (h, n or 0, name) for a, h, n, name in s.execute(
             select(Article.id, Article.content_hash, func.length(Article.text), Article.file_name))}
 
