@@ -280,6 +280,11 @@ def test_cli_merge_reports_per_file_and_refuses_bad_ones(su, capsys):
     garbage.write_bytes(b"junk" * 100)
     path = str(su.main_path)
     su.project.close()
+    before = table_dump(su.main_path)
+    assert main(["merge", path, str(su.pkg_path), "--dry-run"]) == 0
+    out = capsys.readouterr().out
+    assert "CONFLICT" in out and "1 file(s) would be merged" in out and "dry run: nothing saved" in out
+    assert table_dump(su.main_path) == before
     assert main(["merge", path, str(su.pkg_path), str(garbage)]) == 1
     out = capsys.readouterr().out
     assert "ana.annot (coder ana)" in out and "CONFLICT" in out and "garbage.annot: refused" in out

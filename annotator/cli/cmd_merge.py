@@ -18,6 +18,7 @@ def register(subparsers) -> None:
     p.add_argument("project", metavar="PROJECT", help="the main project file")
     p.add_argument("files", metavar="FILE", nargs="+", help="package files to merge")
     p.add_argument("--json", action="store_true", help="print the reports as JSON")
+    p.add_argument("--dry-run", action="store_true", help="report what merging would do, without changing the project")
     p.set_defaults(func=run)
 
 
@@ -31,7 +32,7 @@ def run(args: argparse.Namespace) -> int:
     except ProjectError as exc:
         raise CliError(str(exc)) from None
     try:
-        results = merge_files(project, args.files)
+        results = merge_files(project, args.files, dry_run=args.dry_run)
     finally:
         project.close()
     refused = [r for r in results if isinstance(r, MergeError)]
@@ -43,5 +44,6 @@ def run(args: argparse.Namespace) -> int:
         print("\n\n".join(blocks))
         merged = len(results) - len(refused)
         n_conf = sum(len(r.conflicts) for r in results if not isinstance(r, MergeError))
-        print(f"\n{merged} file(s) merged, {len(refused)} refused, {n_conf} conflict(s)")
+        print(f"\n{merged} file(s) {'would be merged' if args.dry_run else 'merged'}, {len(refused)} refused, "
+              f"{n_conf} conflict(s)" + (" (dry run: nothing saved)" if args.dry_run else ""))
     return 1 if refused else 0

@@ -518,8 +518,23 @@ def _decide(main: Any, pkg: Any, base: Any, main_ts: str | None, pkg_ts: str | N
     return "apply", ""
 
 
-def merge_package(project: Project, path: str | Path, *, _fail_after: Callable[[], None] | None = None) -> MergeReport:
-    """Merge one package file into ``project`` (one transaction). Raises MergeError if the file is refused."""
+class _DryRun(Exception):
+    pass
+
+
+def merge_package(project: Project, path: str | Path, *, dry_run: bool = False,
+                  _fail_after: Callable[[], None] | None = None) -> MergeReport:
+    """Merge one package file into ``project`` (one transaction). Raises MergeError if the file is refused.
+
+    With ``dry_run`` the report is computed and the transaction rolled back.
+    """
+    try:
+        return _merge(project, path, dry_run, _fail_after)
+    except _DryRun as done:
+        return done.args[0]
+
+
+def _merge(project: Project, path: str | Path, dry_run: bool, _fail_after) -> MergeReport:
     data = read_package(project, path)
     info = data.info
     rep = MergeReport(str(path), data.coder_name, info["package_id"])
@@ -725,15 +740,17 @@ def merge_package(project: Project, path: str | Path, *, _fail_after: Callable[[
         if _fail_after is not None:  # tests: a failure at the very end must leave the project unchanged
             s.flush()
             _fail_after()
+        if dry_run:
+            raise _DryRun(rep)  # rolls the session back
     return rep
 
 
-def merge_files(project: Project, paths: Iterable[str | Path]) -> list[MergeReport | MergeError]:
+def merge_files(project: Project, paths: Iterable[str | Path], dry_run: bool = False) -> list[MergeReport | MergeError]:
     """Merge several packages, each in its own transaction; a refused file does not stop the others."""
     out: list[MergeReport | MergeError] = []
     for p in paths:
         try:
-            out.append(merge_package(project, p))
+            out.append(merge_package(project, p, dry_run=dry_run))
         except MergeError as exc:
             out.append(exc)
     return out
