@@ -89,14 +89,16 @@ def _decisions(project) -> dict[tuple, dict[str, Any]]:
             "created_at": d.created_at} for d in rows}
 
 
-def _article_texts(project, ids: set[str]) -> dict[str, str]:
+def article_texts(project, ids: set[str]) -> dict[str, str]:
+    """The text of the given articles (read in chunks)."""
     from annotator.db.models import Article
 
     out: dict[str, str] = {}
+    ids_list = sorted(ids)
     with project.Session() as s:
-        for aid, text in s.execute(select(Article.id, Article.text)):
-            if aid in ids:
-                out[aid] = text
+        for i in range(0, len(ids_list), 500):
+            chunk = ids_list[i:i + 500]
+            out.update(dict(s.execute(select(Article.id, Article.text).where(Article.id.in_(chunk))).all()))
     return out
 
 
@@ -114,7 +116,7 @@ def list_disagreements(project, field: str | None = None, *, data: ProjectData |
             base = field[:-4] if field.endswith(("_min", "_max")) and cb.has_field(field[:-4]) else field
             ev_fields = [f for f in ev_fields if f.name == base]
             art_fields = [f for f in art_fields if f.name == base]
-    texts = _article_texts(project, {a.article_id for a in data.articles}) if with_text else {}
+    texts = article_texts(project, {a.article_id for a in data.articles}) if with_text else {}
     decisions = _decisions(project)
     groups_by_article: dict[str, list[EventGroup]] = {}
     for g in data.groups:
@@ -269,3 +271,46 @@ def settle(project, item: Disagreement, value: dict[str, Any] | None, *, decided
         s.add(Decision(article_id=item.article_id, event_key=item.event_key, field=item.field, value=value,
                        chosen_from=chosen_from, decided_by=decided_by.strip(), reason=(reason or "").strip() or None))
     item.decision = {"value": value, "chosen_from": chosen_from, "decided_by": decided_by.strip(), "reason": reason}
+
+
+def value_from_text(field: Field | None, text: str) -> dict[str, Any] | None:
+    """A stored value from what a supervisor typed (None for an empty answer).
+
+    category -> key (vocabulary value or alias, else as typed); multi -> keys
+    separated by ';'; count -> "12", "10-12", "24-" (open upper bound) or
+    "-" (unknown); place -> name[, admin1]; date -> ISO value; boolean and
+    event presence -> yes/no.  Raises ValueError with a sentence for a bad count.
+    """
+    text = (text or "").strip()
+    if not text:
+        return None
+    if field is None or field.type == "boolean":
+        low = text.casefold()
+        if low in ("yes", "y", "true", "1", "present", "has this event"):
+            return {"value": True}
+        if low in ("no", "n", "false", "0", "absent", "no such event"):
+            return {"value": False}
+        raise ValueError(f"answer yes or no, not {text!r}")
+    t = field.type
+    if t == "category":
+        return {"text": text, "key": field.resolve(text) or text}
+    if t == "multi":
+        keys = [k.strip() for k in text.split(";") if k.strip()]
+        return {"text": text, "keys": keys}
+    if t == "count":
+        lo_s, sep, hi_s = text.partition("-")
+        try:
+            lo = int(lo_s.strip().replace(",", "")) if lo_s.strip() else None
+            hi = (int(hi_s.strip().replace(",", "")) if hi_s.strip() else None) if sep else lo
+        except ValueError:
+            raise ValueError(f"a count is a number or a range like 10-12 or 24- (open), not {text!r}") from None
+        if lo is not None and hi is not None and hi < lo:
+            raise ValueError(f"the upper bound {hi} is below the lower bound {lo}")
+        return {"text": text, "min": lo, "max": hi}
+    if t == "place":
+        name, _, admin1 = text.partition(",")
+        out = {"name": name.strip()}
+        if admin1.strip():
+            out["admin1"] = admin1.strip()
+        return out
+    return {"value": text}

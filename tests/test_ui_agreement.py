@@ -1,0 +1,174 @@
+"""Supervisor screens: agreement dashboard and disagreement view (offscreen)."""
+import pytest
+from PySide6.QtCore import QPointF, Qt
+from PySide6.QtGui import QColor
+
+from annotator.agreement.disagreements import list_disagreements, value_from_text
+from annotator.db.models import Decision
+from annotator.ui.agreement_view import AgreementView, rows_from_result, verdict
+from annotator.ui.disagreement_view import DisagreementView
+
+from test_agreement_project import project  # noqa: F401  (fixture)
+
+
+def _dashboard(qtbot, project, **kw):
+    view = AgreementView(project, autostart=False, n_boot=100, **kw)
+    qtbot.addWidget(view)
+    with qtbot.waitSignal(view.computed, timeout=30000) as blocker:
+        view.refresh()
+    return view, blocker.args[0]
+
+
+def test_dashboard_table_colours_and_chart(qtbot, project, qtmodeltester):
+    view, result = _dashboard(qtbot, project, open_disagreements=False)
+    qtmodeltester.check(view.model)
+    m = view.model
+    names = [m.index(r, 0).data() for r in range(m.rowCount())]
+    assert names[:3] == ["relevant", "event_present", "event_count"]
+    assert {"actor", "count_min", "unit", "salience"} <= set(names)
+    row = names.index("actor")
+    assert m.index(row, 2).data() == "1.000"
+    assert m.index(row, 0).data(Qt.ItemDataRole.BackgroundRole).color() == QColor("#cdebc9")  # good
+    sal = names.index("salience")
+    assert m.index(sal, 2).data() == "undefined"
+    assert "every pairable value is the same" in m.index(sal, 0).data(Qt.ItemDataRole.ToolTipRole)
+    rel = names.index("relevant")
+    assert m.index(rel, 0).data(Qt.ItemDataRole.BackgroundRole).color() == QColor("#f7c9c9")  # low
+    assert "3 articles coded by two or more coders" in view.status.text()
+    # the chart paints without warnings and maps clicks to fields
+    view.show()
+    view.chart.resize(500, 400)
+    view.chart.repaint()
+    target = view.chart.bar_rect(names.index("count_min")).center()
+    with qtbot.waitSignal(view.disagreements_requested, timeout=2000) as blocker:
+        qtbot.mouseClick(view.chart, Qt.MouseButton.LeftButton, pos=target.toPoint())
+    assert blocker.args == ["count_min"]
+    view.shutdown()
+
+
+def test_verdicts():
+    assert verdict(None) == "undefined" and verdict(0.9) == "good"
+    assert verdict(0.7) == "tentative" and verdict(0.5) == "low"
+    rows = rows_from_result({"fields": {"a": {"level": "nominal", "krippendorff_alpha": 0.5, "alpha_ci95": [0.4, 0.6],
+                                              "percent_agreement": 0.8, "n_units": 3, "n_values": 6}},
+                             "relevant": {"krippendorff_alpha": None, "notes": ["x"]}})
+    assert [r.name for r in rows] == ["relevant", "a"] and rows[1].ci == (0.4, 0.6)
+
+
+def test_dashboard_opens_disagreements_of_a_clicked_field(qtbot, project):
+    view, _ = _dashboard(qtbot, project)
+    row = [view.model.index(r, 0).data() for r in range(view.model.rowCount())].index("count_min")
+    view.request_disagreements("count_min")
+    child = view._windows[-1]
+    qtbot.addWidget(child)
+    qtbot.waitUntil(lambda: child.model.rowCount() == 1, timeout=30000)
+    assert child.field == "count_min"
+    assert "count" in child.heading.text().lower()
+    assert row >= 0
+    view.shutdown()
+
+
+def _disagreements(qtbot, project, field=None):
+    view = DisagreementView(project, field=field, decided_by="sup", autostart=False)
+    qtbot.addWidget(view)
+    with qtbot.waitSignal(view.loaded, timeout=30000) as blocker:
+        view.reload()
+    return view, blocker.args[0]
+
+
+def test_disagreement_view_shows_values_side_by_side(qtbot, project, qtmodeltester):
+    view, n = _disagreements(qtbot, project)
+    qtmodeltester.check(view.model)
+    assert n == len(list_disagreements(project)) == 4
+    assert view.progress.text() == "0 of 4 disagreements settled"
+    # first item is a1's count disagreement: 12 vs 10-12
+    d = view.current
+    assert d.field == "count"
+    assert [view.compare.horizontalHeaderItem(c).text() for c in range(view.compare.columnCount())] == ["ana", "ben"]
+    assert view.compare.item(0, 0).text() == "some [12-12]" and view.compare.item(0, 1).text() == "some [10-12]"
+    assert view.compare.item(0, 0).data(Qt.ItemDataRole.UserRole) is True  # differences highlighted
+    assert "Twelve soldiers" in view.text.toPlainText()
+    assert len(view.choice_buttons()) == 2
+
+
+def test_settle_by_picking_a_coder_value(qtbot, project):
+    view, n = _disagreements(qtbot, project)
+    first = view.current
+    # no reason: refused with a message
+    view.choice_buttons()[0].setChecked(True)
+    assert view.settle_current() is False
+    assert "reason" in view.message.text()
+    view.reason_edit.setText("the article says twelve")
+    with qtbot.waitSignal(view.settled, timeout=5000):
+        qtbot.mouseClick(view.settle_button, Qt.MouseButton.LeftButton)
+    assert view.progress.text() == f"1 of {n} disagreements settled"
+    assert first.settled and first.decision["chosen_from"] == "ana"
+    assert view.current is not first  # moved on to the next open disagreement
+    with project.Session() as s:
+        d = s.query(Decision).one()
+        assert (d.field, d.decided_by, d.reason, d.chosen_from) == ("count", "sup", "the article says twelve", "ana")
+    assert view.model.index(0, 0).data().startswith("✓ ")
+
+
+def test_settle_with_a_typed_value_and_bad_input(qtbot, project):
+    view, n = _disagreements(qtbot, project, field="count")
+    assert n == 1
+    view.other_radio.setChecked(True)
+    view.other_edit.setText("twelve-ish")
+    view.reason_edit.setText("typed")
+    assert view.settle_current() is False
+    assert "a count is a number or a range" in view.message.text()
+    view.other_edit.setText("11-12")
+    assert view.settle_current() is True
+    assert view.progress.text() == "1 of 1 disagreement settled"
+    with project.Session() as s:
+        d = s.query(Decision).one()
+        assert d.value["min"] == 11 and d.value["max"] == 12 and d.chosen_from is None
+
+
+def test_event_present_settled_from_the_view(qtbot, project):
+    view, _ = _disagreements(qtbot, project, field="event_present")
+    assert view.model.rowCount() == 2
+    view.other_radio.setChecked(True)
+    view.other_edit.setText("no")
+    view.reason_edit.setText("duplicate report")
+    assert view.settle_current() is True
+    assert view.progress.text() == "1 of 2 disagreements settled"
+
+
+def test_value_from_text(project):
+    cb = project.codebook
+    assert value_from_text(cb.field("count"), "24-") == {"text": "24-", "min": 24, "max": None}
+    assert value_from_text(cb.field("count"), "12") == {"text": "12", "min": 12, "max": 12}
+    assert value_from_text(cb.field("unit"), "LIB 402; LIB 403")["keys"] == ["LIB 402", "LIB 403"]
+    assert value_from_text(cb.field("location"), "Hpapun, Kayin State") == {"name": "Hpapun", "admin1": "Kayin State"}
+    assert value_from_text(None, "yes") == {"value": True}
+    assert value_from_text(cb.field("mode"), "") is None
+    with pytest.raises(ValueError):
+        value_from_text(cb.field("count"), "20-10")
+
+
+def test_empty_project_dashboard(qtbot, tmp_path):
+    from annotator.db.project import Project
+    p = Project.create(tmp_path / "e.annotator")
+    try:
+        view, result = _dashboard(qtbot, p, open_disagreements=False)
+        assert result["n_articles"] == 0
+        assert "No article is coded by two or more coders" in view.status.text()
+        assert view.model.rowCount() >= 3
+        view.shutdown()
+    finally:
+        p.close()
+
+
+def test_failed_computation_is_one_sentence(qtbot, tmp_path):
+    class Fake:
+        path = tmp_path / "missing.annotator"
+        name = "missing"
+    view = AgreementView(Fake(), autostart=False, n_boot=0)
+    qtbot.addWidget(view)
+    with qtbot.waitSignal(view.failed, timeout=10000) as blocker:
+        view.refresh()
+    assert "missing.annotator" in blocker.args[0]
+    assert "could not be computed" in view.status.text()
+    view.shutdown()
