@@ -347,3 +347,20 @@ def test_refuses_a_package_that_would_change_reconciled_codings(su):
 def test_refuses_text_that_is_not_utf8(su):
     bad = _tamper(su, "UPDATE codings SET notes = CAST(x'ff fe 41' AS TEXT)".replace(" fe 41", "fe41"))
     _refused(su, bad, "cannot read table codings")
+
+
+def test_an_untouched_package_changes_nothing(su):
+    before = table_dump(su.main_path)
+    rep = merge_package(su.project, su.pkg_path)
+    assert not rep.changed and rep.conflicts == [] and rep.values.unchanged == 4
+    assert table_dump(su.main_path) == before
+
+
+def test_audit_entries_of_other_coders_are_not_appended(su):
+    su.offline(lambda st: st.set_value(su.mine[0], su.ev, "mode", {"text": "individual"}))
+    bad = _tamper(su, f"INSERT INTO audit_log (id, ts, coder, action) VALUES ('{uuid.uuid4()}', "
+                      f"'2024-01-01T00:00:00', 'supervisor', 'reconcile')")
+    rep = merge_package(su.project, bad)
+    assert rep.audit_skipped == 1 and rep.audit_added >= 1
+    with su.project.Session() as s:
+        assert s.scalar(select(func.count()).select_from(AuditEntry).where(AuditEntry.coder == "supervisor")) == 0

@@ -481,6 +481,7 @@ class MergeReport:
     values: Counts = field(default_factory=Counts)
     conflicts: list[Conflict] = field(default_factory=list)
     audit_added: int = 0
+    audit_skipped: int = 0  # entries of other coders in the package (not appended)
     patterns_added: int = 0
     changed: bool = False
 
@@ -490,14 +491,17 @@ class MergeReport:
                 "conflicts": [{"kind": c.kind, "article": c.article, "field": c.field, "event_id": c.event_id,
                                "project": c.project, "package": c.package, "reason": c.reason}
                               for c in self.conflicts],
-                "audit_added": self.audit_added, "patterns_added": self.patterns_added, "changed": self.changed}
+                "audit_added": self.audit_added, "audit_skipped": self.audit_skipped,
+                "patterns_added": self.patterns_added, "changed": self.changed}
 
     def format(self) -> str:
         lines = [f"{self.file} (coder {self.coder}):"]
         lines.append(f"  {'':8}{'added':>7}{'updated':>9}{'removed':>9}{'unchanged':>11}{'kept':>6}")
         for name, c in (("codings", self.codings), ("events", self.events), ("values", self.values)):
             lines.append(f"  {name:8}{c.added:>7}{c.updated:>9}{c.removed:>9}{c.unchanged:>11}{c.kept:>6}")
-        lines.append(f"  audit entries appended: {self.audit_added}; learned patterns added: {self.patterns_added}")
+        skipped = f" ({self.audit_skipped} of other coders skipped)" if self.audit_skipped else ""
+        lines.append(f"  audit entries appended: {self.audit_added}{skipped}; "
+                     f"learned patterns added: {self.patterns_added}")
         lines.append(f"  conflicts: {len(self.conflicts)}")
         lines.extend(f"    CONFLICT {c.describe()}" for c in self.conflicts)
         if not self.changed:
@@ -716,22 +720,27 @@ def _merge(project: Project, path: str | Path, dry_run: bool, _fail_after) -> Me
         for a in sorted(data.audit, key=lambda a: (a["ts"], a["id"])):
             if a["id"] in known:
                 continue
+            if a["coder"] != data.coder_name:  # a package speaks only for its coder
+                rep.audit_skipped += 1
+                continue
             s.add(AuditEntry(**a))
             known.add(a["id"])
             rep.audit_added += 1
 
         counts = (rep.codings, rep.events, rep.values)
-        rep.changed = bool(rep.conflicts or rep.audit_added or rep.patterns_added
-                           or any(c.added or c.updated or c.removed for c in counts))
-        # what this package held, so that merging it again changes nothing
+        content_changed = bool(rep.conflicts or rep.audit_added or rep.patterns_added
+                               or any(c.added or c.updated or c.removed for c in counts))
+        rep.changed = content_changed
+        # what this package held, so that merging it again changes nothing (not needed while it holds the base)
         record = json.dumps(new_seen, sort_keys=True)
-        if meta_row is None:
+        news = any(state != base_of(kind, key) for kind, states in new_seen.items() for key, state in states.items())
+        if meta_row is None and news:
             s.add(Meta(key=merged_key, value=record))
             rep.changed = True
-        elif meta_row.value != record:
+        elif meta_row is not None and meta_row.value != record:
             meta_row.value = record
             rep.changed = True
-        if rep.changed:
+        if content_changed:
             s.add(AuditEntry(coder=data.coder_name, action="merge", entity="project",
                              new={"file": Path(path).name, "package_id": info["package_id"],
                                   **{k: v for k, v in rep.as_dict().items() if k in ("codings", "events", "values")},
