@@ -31,6 +31,11 @@ def test_package_holds_only_the_coders_articles_and_work(main_project, tmp_path)
     ev = store.add_event(mine[0], {"actor": ({"text": "army"}, "typed", None)})
     store.set_value(mine[0], ev, "location", {"name": "Aleppo"}, evidence=(95, 101))
     CodingStore(p, "ben").set_value(assignments_of(p)["ben"][0], None, "relevant", {"value": False})
+    with p.session() as s:
+        from annotator.db.models import SuggestionCache
+        not_mine = next(a for a in assignments_of(p)["ben"] if a not in mine)
+        for aid in (mine[0], not_mine):
+            s.add(SuggestionCache(text_hash=s.get(Article, aid).content_hash, engine_version="t1", result={"x": aid}))
     report = make_package(p, "ana", tmp_path / "ana.annot")
     assert report.articles == len(mine) and report.codings == 1 and report.events == 1 and report.values == 3
 
@@ -49,6 +54,9 @@ def test_package_holds_only_the_coders_articles_and_work(main_project, tmp_path)
             # the article text is complete: same content hash as in the project
             for a in s.scalars(select(Article)):
                 assert a.content_hash == ms.get(Article, a.id).content_hash and a.text == ms.get(Article, a.id).text
+            from annotator.db.models import SuggestionCache
+            cached = [c.result["x"] for c in s.scalars(select(SuggestionCache))]
+            assert mine[0] in cached and all(x in mine for x in cached)  # the cache for her articles only
             patterns = s.scalar(select(func.count()).select_from(LearnedPattern))
             assert patterns == ms.scalar(select(func.count()).select_from(LearnedPattern)) and patterns >= 1
         # ana codes offline in the package like in any project

@@ -21,7 +21,7 @@ from typing import Any
 from sqlalchemy import select
 
 from annotator.db.models import (Article, Assignment, CodebookRow, Coder, Coding, Event, FieldValue, LearnedPattern,
-                                 Meta, new_id, now)
+                                 Meta, SuggestionCache, new_id, now)
 from annotator.db.project import Project, ProjectError
 
 PACKAGE_META_KEY = "work_package"
@@ -100,6 +100,9 @@ def make_package(project: Project, coder_name: str, out: str | Path) -> PackageR
         events = list(s.scalars(select(Event).where(Event.coding_id.in_(coding_ids)))) if coding_ids else []
         values = list(s.scalars(select(FieldValue).where(FieldValue.coding_id.in_(coding_ids)))) if coding_ids else []
         patterns = list(s.scalars(select(LearnedPattern)))
+        hashes = [a.content_hash for a in articles]
+        cache = [x for i in range(0, len(hashes), 500) for x in s.scalars(
+            select(SuggestionCache).where(SuggestionCache.text_hash.in_(hashes[i:i + 500])))]
         cb_row = s.scalars(select(CodebookRow).where(CodebookRow.active.is_(True))).first()
         coder_cols = _columns(coder)
         s.expunge_all()
@@ -139,6 +142,7 @@ def make_package(project: Project, coder_name: str, out: str | Path) -> PackageR
             s.flush()
             s.add_all(FieldValue(**_columns(v)) for v in values)
             s.add_all(LearnedPattern(**_columns(p)) for p in patterns)
+            s.add_all(SuggestionCache(**_columns(x)) for x in cache)  # the engine's proposals, ready offline
     except Exception as exc:
         pkg.close()
         for suffix in ("", "-wal", "-shm"):
