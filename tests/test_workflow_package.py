@@ -11,7 +11,7 @@ from annotator.coding import CodingStore
 from annotator.db.models import Article, Assignment, Coder, Coding, Event, FieldValue, LearnedPattern
 from annotator.db.project import Project, ProjectError
 from annotator.workflow.assign import assign, assignments_of
-from annotator.workflow.package import PACKAGE_META_KEY, PackageError, make_package, package_info
+from annotator.workflow.package import PACKAGE_META_KEY, PackageError, make_package, package_info, work_package_of
 from tests.test_workflow_helpers import make_project
 
 
@@ -59,6 +59,9 @@ def test_package_holds_only_the_coders_articles_and_work(main_project, tmp_path)
             assert mine[0] in cached and all(x in mine for x in cached)  # the cache for her articles only
             patterns = s.scalar(select(func.count()).select_from(LearnedPattern))
             assert patterns == ms.scalar(select(func.count()).select_from(LearnedPattern)) and patterns >= 1
+        brief = work_package_of(pkg)
+        assert brief["coder"] == "ana" and brief["source_name"] == p.name and "base" not in brief
+        assert work_package_of(p) is None
         # ana codes offline in the package like in any project
         offline = CodingStore(pkg, "ana")
         offline.set_value(mine[1], None, "relevant", {"value": False})
@@ -83,6 +86,10 @@ def test_package_errors(main_project, tmp_path):
         main_project.coder(s, "dan")
     with pytest.raises(PackageError, match="dan has no assigned articles"):
         make_package(main_project, "dan", tmp_path / "dan.annot")
+    with main_project.session() as s:
+        main_project.coder(s, "reconciled", kind="reconciled")
+    with pytest.raises(PackageError, match="holds the reconciled codings"):
+        make_package(main_project, "reconciled", tmp_path / "rec.annot")
     assert not (tmp_path / "dan.annot").exists()
 
 

@@ -89,6 +89,8 @@ def make_package(project: Project, coder_name: str, out: str | Path) -> PackageR
             known = ", ".join(s.scalars(select(Coder.name).where(Coder.kind == "coder").order_by(Coder.name)))
             raise PackageError(f"{project.path}: no coder named {coder_name!r}"
                                + (f" (coders: {known})" if known else " (assign articles first)"))
+        if coder.kind != "coder":
+            raise PackageError(f"{project.path}: {coder_name!r} holds the reconciled codings, not a coder's work")
         assigned = set(s.scalars(select(Assignment.article_id).where(Assignment.coder_id == coder.id)))
         codings = list(s.scalars(select(Coding).where(Coding.coder_id == coder.id)))
         article_ids = assigned | {c.article_id for c in codings}
@@ -153,8 +155,23 @@ def make_package(project: Project, coder_name: str, out: str | Path) -> PackageR
                          len(patterns))
 
 
+def work_package_of(project: Project) -> dict | None:
+    """For an open project: its ``work_package`` record without the base state (None for a main project).
+
+    The app can use it to say "work package for ana, made on ... from study.annotator".
+    """
+    raw = project.meta(PACKAGE_META_KEY)
+    if not raw:
+        return None
+    try:
+        info = json.loads(raw)
+    except ValueError:
+        return None
+    return {k: v for k, v in info.items() if k != "base"} if isinstance(info, dict) else None
+
+
 def package_info(path: str | Path) -> dict | None:
-    """The ``work_package`` record of an open-able project file (None for a main project)."""
+    """The full ``work_package`` record of a project file (None for a main project)."""
     with Project.open(path, migrate=False) as p:
         raw = p.meta(PACKAGE_META_KEY)
     return json.loads(raw) if raw else None
