@@ -47,6 +47,7 @@ _HARM = re.compile(r"(?i)^[^.;]{0,40}?\b(?:killed|dead|died|injured|wounded|civi
 _HARM_NEAR = re.compile(r"(?i)\b(?:killed|dead|died|injured|wounded|crackdown|airstrikes?|shelling|bombing|massacre)\b")
 _SINCE_CLAUSE = re.compile(r"(?i)\bsince\b[^.,;]{0,70}$")
 _NAMED = re.compile(r"[A-Z][\w’'-]+(?:\s+[A-Z][\w’'-]+)*,\s*$")
+_CAP = re.compile(r"(?<=[\w,;)’'] )[A-Z][a-z][\w’'-]*")
 _NEGATED = re.compile(r"(?i)\b(?:not|no|never|denied|deny|denies|refused|refuse|urged?|urging|encourag\w+|call(?:ed|ing|s)?\s+on|invit\w+|appeal\w*)\b[^.]{0,40}$")
 
 
@@ -99,10 +100,12 @@ class SuggestionEngine:
     def suggest_many(self, items: Iterable[tuple[str, str | None]], batch_size: int = 32) -> Iterator[dict]:
         """Suggestions for (text, published) pairs, in input order.
 
-        The rules run over the whole text. The statistical model runs with
-        ``nlp.pipe`` in batches, but only over the sentences around defection
-        triggers (one sentence either side): its entities only matter there,
-        and an article without any trigger costs no model time at all."""
+        The rules run over the whole text first. The statistical model then
+        runs with ``nlp.pipe`` in batches, but only over the trigger sentences
+        that still hold a capitalised word no rule explained (a place or
+        group the data files do not know): elsewhere its entities cannot
+        change the suggestions, and an article without any trigger costs no
+        model time at all."""
         it = iter(items)
         while True:
             batch = list(islice(it, batch_size))
@@ -110,17 +113,34 @@ class SuggestionEngine:
                 return
             t0 = time.perf_counter()
             ctxs = [_Context(text, self._trig, published) for text, published in batch]
-            excerpts = [ctx.excerpt() for ctx in ctxs]
+            rules = [self._rule_mentions(ctx) for ctx in ctxs]
             ents: list[list[tuple[int, int]]] = [[] for _ in batch]
-            todo = [(ex, i) for i, (ex, _) in enumerate(excerpts) if ex]
-            for doc, i in self.nlp.pipe(todo, as_tuples=True, batch_size=batch_size):
-                if self.has_ner:
+            if self.has_ner:
+                excerpts = [ctx.excerpt(self._unexplained(ctx, ms)) for ctx, ms in zip(ctxs, rules)]
+                todo = [(ex, i) for i, (ex, _) in enumerate(excerpts) if ex]
+                for doc, i in self.nlp.pipe(todo, as_tuples=True, batch_size=batch_size):
                     ents[i] = _map_back(_place_entities(doc), excerpts[i][1])
-            results = [self._suggest_ctx(ctx, e) for ctx, e in zip(ctxs, ents)]
+            results = [self._finish(ctx, ms, e) for ctx, ms, e in zip(ctxs, rules, ents)]
             share = round((time.perf_counter() - t0) / len(batch), 4)
             for r in results:
                 r["seconds"] = share
                 yield r
+
+    def _unexplained(self, ctx: "_Context", mentions: list["Mention"]) -> list[int]:
+        """Trigger sentences with a capitalised word that no rule accounted for."""
+        explained = bytearray(len(ctx.text))
+        for m in mentions:
+            explained[m.start:m.end] = b"\x01" * (m.end - m.start)
+        for p in ctx.gaz_found:
+            explained[p["start"]:p["end"]] = b"\x01" * (p["end"] - p["start"])
+        out = []
+        for si in sorted(ctx.sent_trig):
+            sent = ctx.sents[si]
+            if sent.weight < 0.3:
+                continue
+            if any(not explained[m.start()] for m in _CAP.finditer(ctx.text, sent.start, sent.end)):
+                out.append(si)
+        return out
 
     # ------------------------------------------------------------------ learned patterns
     @staticmethod
@@ -134,16 +154,20 @@ class SuggestionEngine:
         return rx, mapping
 
     # ------------------------------------------------------------------ core
-    def _suggest_ctx(self, ctx: "_Context", place_ents: list[tuple[int, int]]) -> dict:
-        text = ctx.text
+    def _rule_mentions(self, ctx: "_Context") -> list[Mention]:
+        ctx.gaz_found = self._gaz.find(ctx.text)
         mentions: list[Mention] = []
         mentions += self._groups(ctx)
         mentions += self._units(ctx)
         mentions += self._counts(ctx)
         mentions += self._ranks(ctx)
-        mentions += self._places(ctx, place_ents)
         mentions += self._dates(ctx)
         mentions += self._learned(ctx)
+        return mentions
+
+    def _finish(self, ctx: "_Context", mentions: list[Mention], place_ents: list[tuple[int, int]]) -> dict:
+        text = ctx.text
+        mentions = mentions + self._places(ctx, place_ents)
         relevant = ctx.relevance()
         if relevant < 0.5:
             for m in mentions:
@@ -254,7 +278,7 @@ class SuggestionEngine:
     def _places(self, ctx, place_ents) -> list[Mention]:
         text = ctx.text
         out = []
-        found = self._gaz.find(text)
+        found = [dict(p) for p in ctx.gaz_found]
         taken = bytearray(len(text))
         for p in found:
             taken[p["start"]:p["end"]] = b"\x01" * (p["end"] - p["start"])
@@ -408,6 +432,7 @@ class _Context:
         for t in self.triggers:
             self.sent_trig.setdefault(self.sent_of(t[0]), []).append(t)
         self.ref = _dates.parse_iso(published) or _dates.dateline(text)
+        self.gaz_found: list[dict] = []
         self.country, self.demonym = _groups.article_country(text)
         countries = load("groups")["countries"]
         self.country_names = set(countries) | {"Myanmar", "Burma", "Thailand", "China", "India", "Bangladesh", "Laos"}
@@ -443,15 +468,12 @@ class _Context:
                 sc -= 0.1
         return sc
 
-    def excerpt(self) -> tuple[str, list[tuple[int, int, int]]]:
-        """The sentences around triggers joined by newlines, with the pieces
-        to map offsets back: (excerpt, [(excerpt_start, text_start, length)])."""
-        want: set[int] = set()
-        for si in self.sent_trig:
-            want.update((si - 1, si, si + 1))
+    def excerpt(self, indices: list[int]) -> tuple[str, list[tuple[int, int, int]]]:
+        """The sentences ``indices`` joined by newlines, with the pieces to
+        map offsets back: (excerpt, [(excerpt_start, text_start, length)])."""
         parts, pieces, pos = [], [], 0
-        for si in sorted(want):
-            if 0 <= si < len(self.sents) and self.sents[si].weight >= 0.3:
+        for si in sorted(indices):
+            if 0 <= si < len(self.sents):
                 sent = self.sents[si]
                 parts.append(self.text[sent.start:sent.end])
                 pieces.append((pos, sent.start, sent.end - sent.start))
