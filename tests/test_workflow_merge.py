@@ -364,3 +364,13 @@ def test_audit_entries_of_other_coders_are_not_appended(su):
     assert rep.audit_skipped == 1 and rep.audit_added >= 1
     with su.project.Session() as s:
         assert s.scalar(select(func.count()).select_from(AuditEntry).where(AuditEntry.coder == "supervisor")) == 0
+
+
+def test_a_package_edit_stamped_older_than_the_project_row_is_a_conflict(su):
+    """A coder's clock far behind: the package's change is not allowed to replace a newer-stamped row."""
+    a0 = su.mine[0]
+    su.offline(lambda st: st.set_value(a0, su.ev, "actor", {"text": "navy"}))
+    bad = _tamper(su, "UPDATE field_values SET updated_at = '2000-01-01T00:00:00.000+00:00' WHERE field = 'actor'")
+    rep = merge_package(su.project, bad)
+    assert [(c.field, c.reason) for c in rep.conflicts] == [("actor", "the package's edit is older than the project's")]
+    assert su.value(a0, su.ev, "actor")["text"] == "army"
