@@ -49,10 +49,13 @@ def run(args: argparse.Namespace) -> int:
         try:
             plan = plan_assignment(project, coders, overlap=args.overlap, per_article=args.per_article,
                                    seed=args.seed, replace=args.replace)
-            if not args.dry_run:
+        except AssignError as exc:  # settings that cannot work: a usage error
+            raise CliError(str(exc), EXIT_USAGE) from None
+        if not args.dry_run:
+            try:
                 apply_plan(project, plan)
-        except AssignError as exc:
-            raise CliError(str(exc), EXIT_USAGE if "between 0 and 1" in str(exc) else 1) from None
+            except AssignError as exc:
+                raise CliError(str(exc)) from None
         if args.json:
             print(json.dumps({
                 "seed": plan.seed, "dry_run": args.dry_run, "articles": plan.n_articles,
