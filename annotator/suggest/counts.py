@@ -134,7 +134,12 @@ def find_counts(text: str) -> list[dict]:
     t = _tables()
     found = []
     taken: list[tuple[int, int]] = []
-    for m in t["phrase"].finditer(text):
+    pos = 0
+    while True:
+        m = t["phrase"].search(text, pos)
+        if m is None:
+            break
+        pos = m.start() + 1  # a rejected match must not hide a count inside it ("a group of 17 soldiers")
         lo, hi, approx = _bounds(m.group("mod"), m.group("num"), m.group("suffix"), m.group("vague"))
         noun = m.group("noun").lower()
         gap = m.group("gap") or ""
@@ -153,6 +158,7 @@ def find_counts(text: str) -> list[dict]:
             item["kind"] = "family"
         found.append(item)
         taken.append((m.start(), m.end()))
+        pos = m.end()
     for m in t["number_total"].finditer(text):
         s, e = m.start("q"), m.end("q")
         if any(a <= s < b for a, b in taken):

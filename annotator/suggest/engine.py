@@ -47,6 +47,7 @@ _HARM = re.compile(r"(?i)^[^.;]{0,40}?\b(?:killed|dead|died|injured|wounded|civi
 _HARM_NEAR = re.compile(r"(?i)\b(?:killed|dead|died|injured|wounded|crackdown|airstrikes?|shelling|bombing|massacre)\b")
 _SINCE_CLAUSE = re.compile(r"(?i)\bsince\b[^.,;]{0,70}$")
 _NAMED = re.compile(r"[A-Z][\w’'-]+(?:\s+[A-Z][\w’'-]+)*,\s*$")
+_SPEAKER = re.compile(r"(?i)\s*(?:\)\s*)?(?:['’]s\s+)?(?:\w+\s+)?(?:said|says|told|spokes\w+|statement|announced|claimed|reported)\b")
 _CAP = re.compile(r"(?<=[\w,;)’'] )[A-Z][a-z][\w’'-]*")
 _NEGATED = re.compile(r"(?i)\b(?:not|no|never|denied|deny|denies|refused|refuse|urged?|urging|encourag\w+|call(?:ed|ing|s)?\s+on|invit\w+|appeal\w*)\b[^.]{0,40}$")
 
@@ -194,6 +195,9 @@ class SuggestionEngine:
                     as_side = inherited == "side"
             prev_role[e] = "side" if as_side else "actor"
             prev_role[e + 1] = prev_role[e]
+            if g.local and ctx.country != "Myanmar":
+                g = _groups.Group(_groups.generic_value("military", ctx.demonym), None)
+                as_side = False
             if as_side:
                 base = 0.2 if g.generic else 0.25
                 if ctx.trigger_in_sentence(s) and _SIDE_LINK.search(before) and ctx.trigger_before(s, 90):
@@ -207,6 +211,8 @@ class SuggestionEngine:
                     base += 0.1
                 if _FROM_LINK.search(before):
                     base += 0.1
+                if _SPEAKER.match(after):
+                    base -= 0.2  # "the Sudanese military said": the speaker
                 out.append(Mention("actor", g.actor, s, e, ctx.score(s, e, base)))
         for s, e, kind in _groups.find_generic_forces(text):
             if any(spans[s:e]):
@@ -214,9 +220,16 @@ class SuggestionEngine:
             before = text[max(0, s - 40):s]
             if re.search(r"(?i)(?:resistance|rebel|revolutionary|ethnic|allied|people['’]s|defense|defence)\s+$", before):
                 continue
+            if re.search(r"[A-Z]{2,}['’]?s?\s+$", before) and any(0 <= s - ge <= 3 and g.side and not g.actor for gs, ge, g in named):
+                continue  # "KIA troops": the receiving side's own men
             value = _groups.generic_value(kind, ctx.demonym)
+            if kind == "military" and ctx.trigger_in_sentence(s) and _SIDE_LINK.search(before) and ctx.trigger_before(s, 60) \
+                    and re.match(r"(?i)(?:army|military|armed forces)$", text[s:e]):
+                # "defected and joined the army": the article country's army receives them
+                out.append(Mention("receiving_side", value, s, e, ctx.score(s, e, 0.55)))
+                continue
             base = 0.38 if kind == "military" else 0.4
-            if re.match(r"(?i)\s*(?:['’]s\s+)?(?:\w+\s+)?(?:said|says|told|spokes\w+|statement|announced)", text[e:e + 30]):
+            if _SPEAKER.match(text[e:e + 30]):
                 base -= 0.2  # "the army said": the speaker, not the people who left
             out.append(Mention("actor", value, s, e, ctx.score(s, e, base)))
         # "joined the movement" in a Myanmar story is the CDM; "fled to India"

@@ -94,7 +94,8 @@ def _event(ctx, g, top) -> dict | None:
     counts_at = [(m.start, m.end) for m in info["count"][:1]]
     actors = [m for m in info["actor"] if m.value not in side_values]
     # the force named with the people ("Thirteen police officers") or before the trigger beats one named after it
-    actors.sort(key=lambda m: (not any(s - 5 <= m.start <= e + 5 for s, e in counts_at), m.start > first_trigger, -m.score))
+    actors.sort(key=lambda m: (not any(s <= m.start < e for s, e in counts_at),
+                               not any(s - 5 <= m.start <= e + 5 for s, e in counts_at), m.start > first_trigger, -m.score))
     actor = actors[0].value if actors else (top["actor"]["value"] if top["actor"] else None)
     if actor is None:
         return None

@@ -16,6 +16,7 @@ class Group:
     actor: str | None
     side: str | None
     generic: bool = False   # "resistance forces": a vague receiving side
+    local: bool = False     # "junta", "regime": the article country's own military outside Myanmar
 
 
 def _fold(s: str) -> str:
@@ -30,8 +31,10 @@ def _index():
     by_abbr: dict[str, Group] = {}
     for e in data["groups"]:
         g = Group(e.get("value_actor"), e.get("value_side"), bool(e.get("generic_side")))
+        local = Group(g.actor, g.side, g.generic, True)
+        generic_here = {_fold(a) for a in e.get("generic_outside_myanmar", [])}
         for a in e.get("aliases", []):
-            by_alias.setdefault(_fold(a), g)
+            by_alias.setdefault(_fold(a), local if _fold(a) in generic_here else g)
         for a in e.get("abbreviations", []):
             by_abbr.setdefault(a, g)
     rx = re.compile(r"(?<![\w-])(?:" + alternation(by_alias, "i") + "|" + alternation(by_abbr) + r")(?![\w-])")
@@ -79,6 +82,11 @@ def article_country(text: str) -> tuple[str, str]:
 
 
 def generic_value(kind: str, demonym: str) -> str:
+    """'military' in a Sudanese story -> 'Sudanese Armed Forces' (countries.army_value), else '<demonym> military'."""
+    if kind != "police":
+        for c in _index()[5].values():
+            if c["demonym"] == demonym and c.get("army_value"):
+                return c["army_value"]
     return f"{demonym} {'police' if kind == 'police' else 'military'}"
 
 
