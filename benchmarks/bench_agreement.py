@@ -152,9 +152,9 @@ def main(argv=None) -> int:
         project = build_synthetic_project(Path(tmp) / "bench.annotator", args.articles, args.events)
         build = time.perf_counter() - t0
         try:
-            t0 = time.perf_counter()
+            t0, c0 = time.perf_counter(), time.process_time()
             res = project_agreement(project, n_boot=args.bootstrap)
-            total = time.perf_counter() - t0
+            total, cpu = time.perf_counter() - t0, time.process_time() - c0
             t0 = time.perf_counter()
             data = prepare(project)
             load_align = time.perf_counter() - t0
@@ -165,7 +165,8 @@ def main(argv=None) -> int:
     report = {
         "articles": args.articles, "events_per_article": args.events, "aligned_events": res["n_aligned_events"],
         "fields": len(res["fields"]) + 3, "bootstrap": args.bootstrap,
-        "project_agreement_s": round(total, 3), "of_which_read_and_align_s": round(load_align, 3),
+        "project_agreement_s": round(total, 3), "project_agreement_cpu_s": round(cpu, 3),
+        "of_which_read_and_align_s": round(load_align, 3),
         "krippendorff_package_alone_s": round(pkg, 3), "package_matrices": len(mats),
         "build_synthetic_project_s": round(build, 1), "limit_s": 5.0, "ok": total < 5.0,
         "alpha": {k: (None if v["krippendorff_alpha"] is None else round(v["krippendorff_alpha"], 3))
@@ -177,7 +178,7 @@ def main(argv=None) -> int:
         print(f"agreement for {args.articles} double-coded articles x {args.events} events "
               f"({res['n_aligned_events']} aligned events, {report['fields']} fields, {args.bootstrap} bootstrap resamples)")
         print(f"  project_agreement (read + align + all coefficients + CIs): {total:6.2f} s  (limit 5 s: "
-              f"{'OK' if total < 5 else 'TOO SLOW'})")
+              f"{'OK' if total < 5 else 'TOO SLOW'}; process CPU time {cpu:.2f} s)")
         print(f"    of which reading the project and aligning events:     {load_align:6.2f} s")
         print(f"  krippendorff package alone, alpha only, same {len(mats)} matrices: {pkg:6.2f} s")
         print(f"  (building the synthetic project: {build:.1f} s, not timed)")

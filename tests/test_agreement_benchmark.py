@@ -34,7 +34,7 @@ def test_synthetic_project_agreement(bench, tmp_path):
         lo, hi = res["fields"][name]["alpha_ci95"]
         assert lo <= a <= hi
     assert res["relevant"]["krippendorff_alpha"] is None  # every coder said relevant: undefined, not a number
-    assert len(bench.matrices_for_package(data)) == 8
+    assert len(bench.matrices_for_package(data)) == 9  # every event item but the two set-valued ones
 
 
 def test_benchmark_main_small(bench, capsys):

@@ -87,7 +87,8 @@ def test_project_agreement_json_shape_and_values(project):
     res = project_agreement(project, n_boot=200)
     assert set(res) >= {"fields", "relevant", "event_present", "event_count"}
     f = res["fields"]
-    assert set(f) >= {"actor", "receiving_side", "unit", "count_min", "count_max", "location", "mode", "salience"}
+    assert set(f) >= {"actor", "receiving_side", "unit", "count", "count_min", "count_max", "location", "mode", "salience"}
+    assert f["count"]["level"] == "nominal" and f["count"]["percent_agreement"] == pytest.approx(2 / 3)
     for name, d in f.items():
         assert {"level", "krippendorff_alpha", "alpha_ci95", "percent_agreement", "n_units", "n_values"} <= set(d)
     assert f["unit"]["level"] == "set" and f["count_min"]["level"] == "ratio" and f["actor"]["level"] == "nominal"

@@ -17,7 +17,9 @@ Steps
      categories, places and dates, ``set`` (MASI) for multi-value fields; a
      count field is compared by its ``count_min`` and ``count_max`` at the
      field's level (ratio by default).  Units = aligned events that two or more
-     coders have.
+     coders have.  The count is also compared as a whole (nominal, the exact
+     (min, max) pair), because an unknown bound (null) cannot enter the ratio
+     comparison but is a coding decision that can disagree.
    * article fields with a level (except ``relevant``): units = articles.
    * ``relevant`` (nominal; from the field, else status ``not_relevant`` = no,
      else having events = yes), ``event_count`` (ratio) and ``event_present``
@@ -110,6 +112,8 @@ def compared_items(codebook: Codebook, scope: str) -> list[Item]:
         if scope == "article" and f.name == "relevant":
             continue
         if f.type == "count" and f.level in ("ratio", "interval", "ordinal"):
+            # exact agreement on the (min, max) pair, unknown bounds included, then each bound at its level
+            out.append(Item(f.name, f, "nominal", lambda c: c))
             out.append(Item(f"{f.name}_min", f, f.level, lambda c: None if c is None else c[0]))
             out.append(Item(f"{f.name}_max", f, f.level, lambda c: None if c is None else c[1]))
         else:
@@ -200,9 +204,10 @@ def load_codings(project, coders: list[str] | None = None, min_coders: int = 2) 
         art_fvs = cur.execute(
             "SELECT coding_id, field, value, evidence_start, evidence_end FROM field_values "
             "WHERE event_id IS NULL").fetchall()
-        ev_fvs = cur.execute(
-            "SELECT event_id, field, value, evidence_start, evidence_end FROM field_values "
-            "WHERE event_id IS NOT NULL").fetchall()
+        ev_fvs = cur.execute("SELECT event_id, field, value FROM field_values WHERE event_id IS NOT NULL").fetchall()
+        ev_spans = cur.execute(
+            "SELECT event_id, field, evidence_start, evidence_end FROM field_values "
+            "WHERE event_id IS NOT NULL AND evidence_start IS NOT NULL AND evidence_end IS NOT NULL").fetchall()
         labels = dict(cur.execute("SELECT id, COALESCE(file_name, id) FROM articles").fetchall())
         cur.close()
     finally:
@@ -237,7 +242,7 @@ def load_codings(project, coders: list[str] | None = None, min_coders: int = 2) 
     ent_rows: list[int] = []
     ent_ids: list[int] = []
     get_event = by_event.get
-    for eid, fname, value, start, end in ev_fvs:
+    for eid, fname, value in ev_fvs:
         ev = get_event(eid)
         if ev is None:
             continue  # deleted or proposed event, or another kind of coder
@@ -262,10 +267,12 @@ def load_codings(project, coders: list[str] | None = None, min_coders: int = 2) 
             hit = per_field[value] = (parsed, len(entries))
             entries.append(put)
         ev.values[fname] = hit[0]
-        if start is not None and end is not None:
-            ev.evidence[fname] = (start, end)
         ent_rows.append(ev.row)
         ent_ids.append(hit[1])
+    for eid, fname, start, end in ev_spans:
+        ev = get_event(eid)
+        if ev is not None:
+            ev.evidence[fname] = (start, end)
     codes = np.full((len(by_event), len(items)), -1, dtype=np.int64)
     if ent_rows:
         sizes = np.array([len(e) for e in entries], dtype=np.int64)

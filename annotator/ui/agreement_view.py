@@ -340,8 +340,6 @@ class AgreementView(QWidget):
 
         view = DisagreementView(self.project, self, field=field, decided_by=self.decided_by, pool=self.pool)
         view.setWindowFlag(Qt.WindowType.Window)
-        view.settled.connect(lambda _item: self.status.setText(self.status.text().split(" Decisions changed")[0]
-                                                                + " Decisions changed: recompute to update."))
         self._windows.append(view)
         view.show()
 

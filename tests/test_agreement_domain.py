@@ -1,0 +1,66 @@
+"""Agreement domain rules: no Qt, three coders, CLI set level."""
+import json
+import subprocess
+import sys
+
+import pytest
+
+from annotator.agreement.project import prepare, project_agreement
+from annotator.cli.main import main
+
+from test_agreement_project import add_article, code, ev
+
+
+def test_agreement_package_never_imports_qt():
+    code_ = ("import sys, builtins\n"
+             "real = builtins.__import__\n"
+             "def guard(name, *a, **k):\n"
+             "    if name.startswith('PySide6'):\n"
+             "        raise ImportError('Qt imported by the domain: ' + name)\n"
+             "    return real(name, *a, **k)\n"
+             "builtins.__import__ = guard\n"
+             "import annotator.agreement, annotator.agreement.stats, annotator.agreement.project\n"
+             "import annotator.agreement.disagreements, annotator.agreement.csvmatrix\n"
+             "import annotator.cli.cmd_reliability, annotator.cli.cmd_agreement\n"
+             "print('ok')\n")
+    out = subprocess.run([sys.executable, "-c", code_], capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == "ok"
+
+
+def test_three_coders_are_aligned_and_two_coder_coefficients_are_null(tmp_path):
+    from annotator.db.project import Project
+
+    p = Project.create(tmp_path / "three.annotator")
+    try:
+        a = add_article(p, "a.txt")
+        knu = ev(side="KNU/KNLA", units=("LIB 402",), cmin=12, cmax=12, place="Hpapun")
+        pol = ev(actor="Myanmar police", side="CDM", cmin=1, cmax=1, place="Mandalay")
+        code(p, "ana", a, [knu, pol])
+        code(p, "ben", a, [pol, knu])
+        code(p, "chen", a, [ev(actor="Myanmar police", side="CDM", cmin=2, cmax=2, place="Mandalay")])
+        data = prepare(p)
+        assert len(data.groups) == 2
+        sizes = sorted(len(g.members) for g in data.groups)
+        assert sizes == [2, 3]
+        police = next(g for g in data.groups if len(g.members) == 3)
+        assert {e.values["actor"]["key"] for e in police.members.values()} == {"Myanmar police"}
+        res = project_agreement(p, n_boot=0, data=data)
+        d = res["fields"]["count_min"]
+        assert d["n_coders"] == 3 and d["cohen_kappa"] is None
+        assert any("exactly two coders; this matrix has 3" in n for n in d["notes"])
+        assert res["event_present"]["n_units"] == 2 and res["event_present"]["n_values"] == 6
+    finally:
+        p.close()
+
+
+def test_reliability_cli_set_level(tmp_path, capsys):
+    f = tmp_path / "sets.csv"
+    f.write_text("unit,ana,ben\n1,LIB 402;LIB 403,LIB 402;LIB 403\n2,IB 129,IB 129\n3,LIB 430,LIB 430;LIB 431\n"
+                 "4,LIB 1,LIB 2\n", encoding="utf-8")
+    assert main(["reliability", str(f), "--level", "set", "--json"]) == 0
+    d = json.loads(capsys.readouterr().out)
+    assert d["level"] == "set" and d["n_units"] == 4
+    assert d["percent_agreement"] == pytest.approx(0.5)
+    assert 0 < d["krippendorff_alpha"] < 1
+    assert any("MASI" in n for n in d["notes"])
