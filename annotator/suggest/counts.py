@@ -19,7 +19,8 @@ _UNITS = ("zero one two three four five six seven eight nine ten eleven twelve t
 _SCALES = ("hundred", "thousand", "million")
 NUMBER_WORDS = r"(?:(?:" + "|".join(_UNITS + list(_SCALES)) + r")(?:[\s-]+(?:and[\s-]+)?(?=(?:" + "|".join(
     _UNITS + list(_SCALES)) + r")\b))?)+"
-NUMBER = r"(?:\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?(?:\s+(?:million|thousand))?|" + NUMBER_WORDS + r")"
+NUMBER = (r"(?:(?:\d+|" + NUMBER_WORDS + r")\s+dozen\b|\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?(?:\s+(?:million|thousand))?|"
+          + NUMBER_WORDS + r")")
 
 
 def to_int(words: str) -> int | None:
@@ -31,6 +32,10 @@ def to_int(words: str) -> int | None:
         return int(float(m.group(1)) * (1_000_000 if m.group(2) == "million" else 1000))
     if re.fullmatch(r"\d+", w):
         return int(w)
+    m = re.fullmatch(r"(.+?)\s+dozen", w)
+    if m:
+        n = to_int(m.group(1))
+        return None if n is None else n * 12
     try:
         return int(w2n.word_to_num(w.replace("-", " ")) * mult)
     except (ValueError, IndexError):
@@ -68,17 +73,23 @@ def _tables():
 def _bounds(mod: str | None, num: str | None, suffix: str | None, vague: str | None):
     t = _tables()
     approx = False
+    kind = t["mods"].get(re.sub(r"\s+", " ", mod.strip().lower())) if mod else None
     if vague:
         lo, hi = t["vague"][re.sub(r"\s+", " ", vague.lower())]
-        if mod and t["mods"].get(re.sub(r"\s+", " ", mod.strip().lower())) in ("more_than", "at_least") and lo is not None:
+        if lo is not None and lo == hi and kind:  # "over a hundred", "about a dozen"
+            return _apply(kind, lo)
+        if kind in ("more_than", "at_least") and lo is not None:
             hi = None
         return lo, hi, approx
     n = to_int(num) if num else None
     if n is None:
         return None, None, False
-    kind = t["mods"].get(re.sub(r"\s+", " ", mod.strip().lower())) if mod else None
     if suffix and suffix.strip():
         kind = "at_least"
+    return _apply(kind, n)
+
+
+def _apply(kind: str | None, n: int):
     if kind == "approx":
         return n, n, True
     if kind == "more_than":
@@ -126,6 +137,9 @@ def parse_count(text: str) -> dict:
     if out["includes_family"] and re.search(r"(?i)\b(?:nearly|about|around|close to|roughly|approximately|an estimated)\b", s):
         out["approx"] = True
     return out
+
+
+_RANK_NOUN = re.compile(r"(?i)(?:commanders?|captains?|majors?|lieutenants?|colonels?|sergeants?|generals?|officers?)$")
 
 
 def find_counts(text: str) -> list[dict]:
@@ -179,7 +193,7 @@ def find_counts(text: str) -> list[dict]:
             item["includes_family"] = True
     # "a colonel and 30 soldiers": one more than the number
     for item in list(found):
-        if item["kind"] != "people" or item["min"] is None:
+        if item["kind"] != "people" or item["min"] is None or _RANK_NOUN.search(item["text"]):
             continue
         head = text[max(0, item["start"] - 60):item["start"]]
         m = re.search(r"(?i)\b(?:an?|one)\s+(?:[\w-]+\s+){0,3}?(?:colonel|major|captain|lieutenant|commander|officer|sergeant|general)\s+and\s+$", head)
@@ -187,5 +201,11 @@ def find_counts(text: str) -> list[dict]:
             s = item["start"] - (len(head) - m.start())
             found.append(dict(item, start=s, text=text[s:item["end"]], min=item["min"] + 1,
                               max=None if item["max"] is None else item["max"] + 1, kind="combined"))
+            item["part"] = True
+    # "21 soldiers, including a deputy commander and two captains": the later figures are parts
+    for item in found:
+        head = text[max(0, item["start"] - 50):item["start"]]
+        if re.search(r"(?i)\b(?:including|among\s+them|among\s+whom|of\s+whom|of\s+them|one\s+of\s+them|such\s+as)\b[^.;]*$", head):
+            item["part"] = True
     found.sort(key=lambda d: d["start"])
     return found

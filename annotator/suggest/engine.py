@@ -268,6 +268,8 @@ class SuggestionEngine:
                 base -= 0.3
             if ctx.is_background(c["start"]):
                 base -= 0.25
+            if c.get("part"):
+                base -= 0.2  # a part of a larger figure in the same sentence
             if c["kind"] == "single" and _NAMED.search(text, max(0, c["start"] - 40), c["start"]):
                 base += 0.25  # "Tin Min Tun, an acting major": a named person is a count of one
             extra = {k: c[k] for k in ("min", "max", "approx", "includes_family")}
