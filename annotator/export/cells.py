@@ -47,8 +47,10 @@ def truncate(text: str, limit: int = EXCEL_CELL_LIMIT) -> tuple[str, bool]:
     marker = CUT_MARKER.format(shown=limit, total=total)
     room = limit - len(marker)
     head = text[:room]
-    while utf16_len(head) > room:  # astral characters take two units
-        head = head[: room - (utf16_len(head) - room)]
+    excess = utf16_len(head) - room
+    while excess > 0:  # astral characters take two units each
+        head = head[: len(head) - excess]
+        excess = utf16_len(head) - room
     marker = CUT_MARKER.format(shown=len(head), total=total)
     return head + marker, True
 

@@ -25,7 +25,11 @@ class ExportError(Exception):
 
 @dataclass(frozen=True)
 class ExportScope:
-    """Whose codings to export: one coder, the reconciled coding, or every coder (the default)."""
+    """Whose codings to export: one coder, the reconciled coding, or every coder (the default).
+
+    "Every coder" means the coders of kind ``coder``, as in the JSON export; the
+    reconciled coding is exported with ``reconciled=True``.
+    """
     coder: str | None = None
     reconciled: bool = False
 
@@ -72,7 +76,7 @@ def scope_coders(project: Project, scope: ExportScope) -> list[CoderInfo]:
             names = ", ".join(c.name for c in coders) or "none"
             raise ExportError(f"no coder called {scope.coder!r} in the project (coders: {names})")
         return chosen
-    return coders
+    return [c for c in coders if c.kind == "coder"]
 
 
 def _live_events():
