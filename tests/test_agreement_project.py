@@ -178,3 +178,27 @@ def test_cli_agreement_bad_project(tmp_path, capsys):
     assert main(["agreement", str(f)]) == 1
     err = capsys.readouterr().err
     assert "x.annotator" in err and len(err.strip().splitlines()) == 1
+
+
+def test_complete_reconciled_codings(project, capsys):
+    from annotator.coding import CodingStore
+    from annotator.interchange import export_codings
+
+    items = list_disagreements(project)
+    rel = next(d for d in items if d.field == "relevant")
+    settle(project, rel, {"value": True}, decided_by="sup", reason="x")
+    assert main(["agreement", str(project.path), "--reconcile-agreed"]) == 0
+    assert "2 reconciled codings written" in capsys.readouterr().out  # a1 and a2; a3 was seeded by settle
+    assert main(["agreement", str(project.path), "--reconcile-agreed"]) == 0
+    assert "0 reconciled codings written" in capsys.readouterr().out  # idempotent
+    store = CodingStore(project, RECONCILED, kind="reconciled")
+    data = prepare(project)
+    a1 = data.articles[0]
+    state = store.load(a1.article_id)
+    assert state.status == "in_progress"          # a1 still has its count disagreement
+    assert len(state.events) == 2
+    by_actor = {e.values["actor"].value["key"]: e for e in state.events}
+    assert "count" not in by_actor["Myanmar military"].values     # disagreed: left for the supervisor
+    assert by_actor["Myanmar police"].values["count"].value["min"] == 1
+    exported = export_codings(project, reconciled=True)
+    assert sorted(x["file"] for x in exported) == ["a1.txt", "a2.txt", "a3.txt"]

@@ -172,3 +172,53 @@ def test_failed_computation_is_one_sentence(qtbot, tmp_path):
     assert "missing.annotator" in blocker.args[0]
     assert "could not be computed" in view.status.text()
     view.shutdown()
+
+
+def test_corrupted_project_is_reported_with_its_name(qtbot, tmp_path):
+    bad = tmp_path / "broken.annotator"
+    bad.write_bytes(b"this is not a database" * 100)
+
+    class Fake:
+        path = bad
+        name = "broken"
+    view = DisagreementView(Fake(), autostart=False)
+    qtbot.addWidget(view)
+    with qtbot.waitSignal(view.failed, timeout=10000) as blocker:
+        view.reload()
+    assert "broken.annotator" in blocker.args[0]
+    assert "could not be listed" in view.progress.text()
+    view.shutdown()
+
+
+def test_opened_from_the_main_window_view_menu(make_window, seed_project, qtbot):
+    from annotator.coding import CodingStore
+    win = make_window(seed_project)
+    ids = [a for a, in seed_project.engine.connect().exec_driver_sql("SELECT id FROM articles").fetchall()][:2]
+    for coder, mode in (("ana", "defect"), ("ben", "desert")):
+        store = CodingStore(seed_project, coder)
+        for aid in ids:
+            store.add_event(aid, {"actor": ({"key": "Myanmar military"}, "typed", None),
+                                  "mode": ({"key": mode}, "typed", None)})
+            store.set_status(aid, "done")
+    win.open_optional_view("agreement_view")
+    dash = win.findChildren(AgreementView)[-1]
+    qtbot.waitUntil(lambda: dash.result is not None, timeout=30000)
+    assert dash.result["n_articles"] == 2
+    assert dash.decided_by == win.coder_name
+    win.open_optional_view("disagreement_view")
+    dis = win.findChildren(DisagreementView)[-1]
+    qtbot.waitUntil(lambda: dis.model.rowCount() == 2, timeout=30000)
+    assert dis.progress.text() == "0 of 2 disagreements settled"
+    dash.shutdown()
+    dis.shutdown()
+    dash.close()
+    dis.close()
+
+
+def test_write_agreed_codings_button(qtbot, project):
+    view, n = _disagreements(qtbot, project)
+    with qtbot.waitSignal(view.agreed_written, timeout=30000) as blocker:
+        qtbot.mouseClick(view.agreed_button, Qt.MouseButton.LeftButton)
+    assert blocker.args == [3]
+    assert "3 reconciled codings written" in view.message.text()
+    view.shutdown()

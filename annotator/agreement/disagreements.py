@@ -179,18 +179,82 @@ def progress_text(items: list[Disagreement]) -> str:
 
 # --------------------------------------------------------------------------- reconciliation
 
-def _seed_reconciled(project, store, art: ArticleCodings, groups: list[EventGroup]) -> None:
-    """Start the reconciled coding of an article from the coders' consensus."""
-    cb = project.codebook
-    coders = sorted(art.coders)
-    for f in cb.article_fields:
-        raws = [art.coders[c].values.get(f.name) for c in coders]
-        if raws[0] and all(r == raws[0] for r in raws):
-            store.set_value(art.article_id, None, f.name, raws[0], origin="reconciled", learn=False)
-    for g in groups:
-        if len(g.members) < len(coders):
+def _agreed_event_values(cb, g: EventGroup) -> dict[str, tuple[dict, tuple[int, int] | None]]:
+    """Field -> (value, evidence span) for the fields all members of the group agree on
+    (notes and evidence are taken from the first coder)."""
+    members = [g.members[c] for c in sorted(g.members)]
+    out = {}
+    for f in cb.event_fields:
+        raws = [m.values.get(f.name) for m in members]
+        if not raws[0]:
             continue
-        _create_reconciled_event(project, store, art.article_id, g, only_agreed=True)
+        if f.type not in ("text", "evidence") and not all(r == raws[0] for r in raws):
+            continue
+        out[f.name] = (raws[0], members[0].evidence.get(f.name))
+    return out
+
+
+def seed_reconciled(project, data: ProjectData, articles: list[ArticleCodings], open_articles: set[str] | None = None,
+                    batch: int = 200) -> int:
+    """Create the reconciled coding of each article that has none, from the coders' consensus.
+
+    The reconciled coding gets every article value all coders agree on and
+    every event all coders found (with the values they agree on), in batched
+    transactions.  Its status is ``done`` unless the article is in
+    ``open_articles`` (still has disagreements), then ``in_progress``.
+    Returns the number of codings created.
+    """
+    from annotator.db.models import AuditEntry, Coding, Event, FieldValue
+
+    cb = project.codebook
+    with project.session() as s:
+        rc_id = project.coder(s, RECONCILED, kind="reconciled").id
+        existing = set(s.scalars(select(Coding.article_id).where(Coding.coder_id == rc_id)))
+    groups_by_article: dict[str, list[EventGroup]] = {}
+    for g in data.groups:
+        groups_by_article.setdefault(g.article_id, []).append(g)
+    todo = [a for a in articles if a.article_id not in existing]
+    for i in range(0, len(todo), batch):
+        with project.session() as s:
+            for art in todo[i:i + batch]:
+                coders = sorted(art.coders)
+                statuses = {art.coders[c].status for c in coders}
+                if open_articles is not None and art.article_id in open_articles:
+                    status = "in_progress"
+                else:
+                    status = "not_relevant" if statuses == {"not_relevant"} else "done"
+                c = Coding(article_id=art.article_id, coder_id=rc_id, status=status)
+                s.add(c)
+                s.flush()
+                for f in cb.article_fields:
+                    raws = [art.coders[x].values.get(f.name) for x in coders]
+                    if raws[0] and all(r == raws[0] for r in raws):
+                        span = art.coders[coders[0]].evidence.get(f.name)
+                        s.add(FieldValue(coding_id=c.id, event_id=None, field=f.name, value=raws[0], origin="reconciled",
+                                         evidence_start=span[0] if span else None,
+                                         evidence_end=span[1] if span else None, coder_id=rc_id))
+                pos = 0
+                for g in groups_by_article.get(art.article_id, []):
+                    if len(g.members) < len(coders):
+                        continue
+                    ev = Event(id=reconciled_event_id(g.key), coding_id=c.id, position=pos, coder_id=rc_id)
+                    pos += 1
+                    s.add(ev)
+                    for name, (value, span) in _agreed_event_values(cb, g).items():
+                        s.add(FieldValue(coding_id=c.id, event_id=ev.id, field=name, value=value, origin="reconciled",
+                                         evidence_start=span[0] if span else None,
+                                         evidence_end=span[1] if span else None, coder_id=rc_id))
+                s.add(AuditEntry(coder=RECONCILED, action="reconcile_seed", entity="codings", entity_id=c.id,
+                                 article_id=art.article_id, new={"status": status, "events": pos}))
+    return len(todo)
+
+
+def complete_reconciled(project, data: ProjectData | None = None) -> int:
+    """Reconciled codings for every article coded by two or more coders that has none yet
+    (consensus values; articles without open disagreements are marked done).  Returns how many were made."""
+    data = data or prepare(project)
+    open_articles = {d.article_id for d in list_disagreements(project, data=data, with_text=False) if not d.settled}
+    return seed_reconciled(project, data, data.articles, open_articles)
 
 
 def _create_reconciled_event(project, store, article_id: str, g: EventGroup, only_agreed: bool,
@@ -205,19 +269,9 @@ def _create_reconciled_event(project, store, article_id: str, g: EventGroup, onl
                 store.restore_event(article_id, eid)
             return eid
     cb = project.codebook
-    values: dict[str, tuple[dict, str, Any]] = {}
-    members = [g.members[c] for c in sorted(g.members)]
-    if source and source in g.members:
-        members = [g.members[source]]
-    for f in cb.event_fields:
-        raws = [m.values.get(f.name) for m in members]
-        if not raws[0]:
-            continue
-        if only_agreed and not all(r == raws[0] for r in raws):
-            if f.type not in ("text", "evidence"):
-                continue
-        span = members[0].evidence.get(f.name)
-        values[f.name] = (raws[0], "reconciled", span)
+    if source and source in g.members and not only_agreed:
+        g = EventGroup(g.article_id, {source: g.members[source]})
+    values = {name: (value, "reconciled", span) for name, (value, span) in _agreed_event_values(cb, g).items()}
     return store.add_event(article_id, values, event_id=eid)
 
 
@@ -241,8 +295,7 @@ def settle(project, item: Disagreement, value: dict[str, Any] | None, *, decided
     groups = [g for g in data.groups if g.article_id == art.article_id]
     store = CodingStore(project, RECONCILED, kind="reconciled")
     if store.load(art.article_id) is None:
-        store.ensure_coding(art.article_id)
-        _seed_reconciled(project, store, art, groups)
+        seed_reconciled(project, data, [art], {art.article_id})
     if item.event_key is None:
         store.set_value(art.article_id, None, item.field, value, origin="reconciled", learn=False)
         if item.field == "relevant" and value is not None:

@@ -24,6 +24,9 @@ def register(subparsers) -> None:
                    help="treat an empty category/set value in a coded event as missing instead of as the value '(empty)'")
     p.add_argument("--bootstrap", type=int, default=1000, metavar="N", help="bootstrap resamples (0 = no interval)")
     p.add_argument("--disagreements", action="store_true", help="list the disagreements instead of the table")
+    p.add_argument("--reconcile-agreed", action="store_true",
+                   help="write a reconciled coding holding everything the coders agree on for every double-coded "
+                        "article that has none yet (articles without open disagreements are marked done)")
     p.set_defaults(func=run)
 
 
@@ -48,6 +51,11 @@ def run(args: argparse.Namespace) -> int:
             if unknown:
                 raise CliError(f"{args.project}: no compared field {unknown[0]!r}; fields: {', '.join(sorted(known))}",
                                EXIT_USAGE)
+        if args.reconcile_agreed:
+            from annotator.agreement.disagreements import complete_reconciled
+            n = complete_reconciled(project, data)
+            print(f"{n} reconciled coding{'' if n == 1 else 's'} written from the coders' agreed values.")
+            return 0
         if args.disagreements:
             return _print_disagreements(project, data, args)
         res = project_agreement(project, fields=[f for f in args.field or [] if f not in SPECIAL] or None,

@@ -195,6 +195,27 @@ class AlphaBarChart(QWidget):
         super().mousePressEvent(event)
 
 
+def open_for_reading(path: str):
+    """A read-only connection to the project file for a worker thread.
+
+    Read-only and without ``Project.open``'s write check, so computing
+    agreement never takes a write lock while coders are saving (WAL readers do
+    not block writers).
+    """
+    from pathlib import Path
+
+    from sqlalchemy import create_engine
+
+    from annotator.db.project import Project, ProjectError
+
+    p = Path(path)
+    if not p.is_file():
+        raise ProjectError(f"{p}: no such file")
+    engine = create_engine(f"sqlite:///file:{p}?mode=ro&uri=true",
+                           connect_args={"timeout": 5.0, "check_same_thread": False})
+    return Project(p, engine)
+
+
 class JobSignals(QObject):
     done = Signal(object)
     failed = Signal(str)
@@ -211,16 +232,16 @@ class AgreementJob(QRunnable):
     def run(self) -> None:
         try:
             from annotator.agreement.project import project_agreement
-            from annotator.db.project import Project
 
-            project = Project.open(self.project_path)
+            project = open_for_reading(self.project_path)
             try:
                 result = project_agreement(project, n_boot=self.n_boot)
             finally:
                 project.close()
             self.signals.done.emit(result)
         except Exception as exc:  # noqa: BLE001 - reported in the view as one sentence
-            self.signals.failed.emit(str(exc).splitlines()[0] if str(exc) else type(exc).__name__)
+            msg = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+            self.signals.failed.emit(msg if self.project_path in msg else f"{self.project_path}: {msg}")
 
 
 class AgreementView(QWidget):

@@ -90,9 +90,9 @@ class DisagreementJob(QRunnable):
         try:
             from annotator.agreement.disagreements import article_texts, list_disagreements
             from annotator.agreement.project import prepare
-            from annotator.db.project import Project
+            from annotator.ui.agreement_view import open_for_reading
 
-            project = Project.open(self.project_path)
+            project = open_for_reading(self.project_path)
             try:
                 data = prepare(project)
                 items = list_disagreements(project, self.field, data=data, with_text=False)
@@ -106,7 +106,32 @@ class DisagreementJob(QRunnable):
                 project.close()
             self.signals.done.emit({"data": data, "items": items, "texts": texts})
         except Exception as exc:  # noqa: BLE001 - one sentence in the view
-            self.signals.failed.emit(str(exc).splitlines()[0] if str(exc) else type(exc).__name__)
+            msg = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+            self.signals.failed.emit(msg if self.project_path in msg else f"{self.project_path}: {msg}")
+
+
+class CompleteJob(QRunnable):
+    """Writes the consensus reconciled codings of every double-coded article that has none."""
+
+    def __init__(self, project_path: str):
+        super().__init__()
+        self.project_path = project_path
+        self.signals = JobSignals()
+
+    def run(self) -> None:
+        try:
+            from annotator.agreement.disagreements import complete_reconciled
+            from annotator.db.project import Project
+
+            project = Project.open(self.project_path)
+            try:
+                n = complete_reconciled(project)
+            finally:
+                project.close()
+            self.signals.done.emit(n)
+        except Exception as exc:  # noqa: BLE001
+            msg = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+            self.signals.failed.emit(msg if self.project_path in msg else f"{self.project_path}: {msg}")
 
 
 class DisagreementView(QWidget):
@@ -115,6 +140,7 @@ class DisagreementView(QWidget):
     loaded = Signal(int)            # number of disagreements listed
     failed = Signal(str)
     settled = Signal(object)        # the Disagreement just settled
+    agreed_written = Signal(int)    # reconciled codings written from the coders' consensus
 
     def __init__(self, project, parent: QWidget | None = None, *, field: str | None = None,
                  decided_by: str | None = None, pool: QThreadPool | None = None, autostart: bool = True):
@@ -138,11 +164,17 @@ class DisagreementView(QWidget):
         self.list.setModel(self.model)
         self.list.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.list.selectionModel().currentChanged.connect(self._on_list_current_changed)
+        self.agreed_button = QPushButton("Write agreed codings")
+        self.agreed_button.setObjectName("agreedButton")
+        self.agreed_button.setToolTip("Give every double-coded article a reconciled coding holding what the coders "
+                                      "agree on (articles without open disagreements are marked done)")
+        self.agreed_button.clicked.connect(self.write_agreed)
         left = QWidget()
         ll = QVBoxLayout(left)
         ll.setContentsMargins(0, 0, 0, 0)
         ll.addWidget(self.progress)
         ll.addWidget(self.list, 1)
+        ll.addWidget(self.agreed_button)
 
         self.heading = QLabel("")
         self.heading.setObjectName("disagreementHeading")
@@ -390,6 +422,26 @@ class DisagreementView(QWidget):
         else:
             self.show_item(d)
         return True
+
+    @Slot()
+    def write_agreed(self) -> None:
+        self.agreed_button.setEnabled(False)
+        job = CompleteJob(str(self.project.path))
+        job.signals.done.connect(self._on_agreed_done)
+        job.signals.failed.connect(self._on_agreed_failed)
+        self._complete_job = job
+        self.pool.start(job)
+
+    @Slot(object)
+    def _on_agreed_done(self, n: int) -> None:
+        self.agreed_button.setEnabled(True)
+        self.message.setText(f"{n} reconciled coding{'' if n == 1 else 's'} written from the coders' agreed values.")
+        self.agreed_written.emit(int(n))
+
+    @Slot(str)
+    def _on_agreed_failed(self, message: str) -> None:
+        self.agreed_button.setEnabled(True)
+        self.message.setText(f"Agreed codings not written: {message}")
 
     # ------------------------------------------------------------- life cycle
     def shutdown(self) -> None:
