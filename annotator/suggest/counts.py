@@ -63,7 +63,7 @@ def _tables():
     bare = re.compile(r"^\s*" + quantity + r"\s*$", re.I)
     number_total = re.compile(r"\b(?:number|total|tally|toll)\b[^.;]{0,60}?\b(?:is|was|at|to|of|reached|stands\s+at|to\s+be)\s+(?:estimated\s+(?:to\s+be\s+|at\s+))?"
                               + "(?P<q>" + quantity.replace("?P<", "?P<t") + ")", re.I)
-    single = re.compile(r"\b(?:an?|one)\s+(?:(?:acting|former|deputy|junior|senior|low-ranking|serving|army|police|military|junta|regime)\s+){0,2}"
+    single = re.compile(r"\b(?:an?|one)\s+(?:[A-Z][a-z]+\s+)?(?:(?:acting|former|deputy|junior|senior|low-ranking|serving|army|police|military|junta|regime)\s+){0,2}"
                         r"(soldier|policeman|police\s+officer|officer|serviceman|private|sergeant|corporal|captain|major|lieutenant(?:\s+colonel)?|colonel|"
                         r"battalion\s+commander|company\s+commander|commander|pilot|deserter|defector)\b", re.I)
     return dict(c=c, mods=dict((w.lower(), k) for w, k in mods), vague={k.lower(): v for k, v in vague.items()},
@@ -191,6 +191,13 @@ def find_counts(text: str) -> list[dict]:
         tail = text[item["end"]:item["end"] + 40].lower()
         if re.match(r"\s*,?\s*(?:including|with|along with|and)\s+(?:their\s+)?(?:families|family|relatives)", tail):
             item["includes_family"] = True
+    # "200 people, 123 soldiers and 77 family members": the total includes the families
+    for i, item in enumerate(found):
+        nxt = [f for f in found if 0 <= f["start"] - item["end"] <= 6]
+        if nxt and re.match(r"\s*[,—–:(-]", text[item["end"]:item["end"] + 3]) and any(
+                f["kind"] == "family" and 0 <= f["start"] - item["end"] <= 80 for f in found):
+            item["includes_family"] = True
+            item["total_with_family"] = True
     # "a colonel and 30 soldiers": one more than the number
     for item in list(found):
         if item["kind"] != "people" or item["min"] is None or _RANK_NOUN.search(item["text"]):

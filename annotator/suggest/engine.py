@@ -48,6 +48,7 @@ _HARM_NEAR = re.compile(r"(?i)\b(?:killed|dead|died|injured|wounded|crackdown|ai
 _SINCE_CLAUSE = re.compile(r"(?i)\bsince\b[^.,;]{0,70}$")
 _NAMED = re.compile(r"[A-Z][\w’'-]+(?:\s+[A-Z][\w’'-]+)*,\s*$")
 _SPEAKER = re.compile(r"(?i)\s*(?:\)\s*)?(?:['’]s\s+)?(?:\w+\s+)?(?:said|says|told|spokes\w+|statement|announced|claimed|reported)\b")
+_RANK_NAME = re.compile(r"\s+(?:(?:U|Daw|Saw|Sai|Nai|Khun|Mahn|Padoh|Salai)\s+)?[A-Z][a-z]+(?:\s+[A-Z][a-z]+){1,3}\b(?!\s+(?:Army|Force|Forces|Battalion|Division|Command|State|Region|Township))")
 _CAP = re.compile(r"(?<=[\w,;)’'] )[A-Z][a-z][\w’'-]*")
 _NEGATED = re.compile(r"(?i)\b(?:not|no|never|denied|deny|denies|refused|refuse|urged?|urging|encourag\w+|call(?:ed|ing|s)?\s+on|invit\w+|appeal\w*)\b[^.]{0,40}$")
 
@@ -185,7 +186,7 @@ class SuggestionEngine:
         prev_role: dict[int, str] = {}
         for s, e, g in named:
             spans[s:e] = b"\x01" * (e - s)
-            before = text[max(0, s - 60):s]
+            before = text[ctx.floor(s, 60):s]
             after = text[e:e + 30]
             as_side = g.side is not None and (g.actor is None or _SIDE_LINK.search(before))
             paren = re.search(r"\(\s*$", before)
@@ -217,9 +218,11 @@ class SuggestionEngine:
         for s, e, kind in _groups.find_generic_forces(text):
             if any(spans[s:e]):
                 continue
-            before = text[max(0, s - 40):s]
+            before = text[ctx.floor(s, 40):s]
             if re.search(r"(?i)(?:resistance|rebel|revolutionary|ethnic|allied|people['’]s|defense|defence)\s+$", before):
                 continue
+            if kind == "police" and re.match(r"(?i)\s+(?:station|stations|post|posts|outpost|headquarters|chief|compound|building|checkpoint)s?\b", text[e:e + 16]):
+                continue  # "a police station" is a place
             if re.search(r"[A-Z]{2,}['’]?s?\s+$", before) and any(0 <= s - ge <= 3 and g.side and not g.actor for gs, ge, g in named):
                 continue  # "KIA troops": the receiving side's own men
             value = _groups.generic_value(kind, ctx.demonym)
@@ -256,31 +259,48 @@ class SuggestionEngine:
     def _counts(self, ctx) -> list[Mention]:
         out = []
         text = ctx.text
+        unit_spans = [(u["start"], u["end"]) for u in _units.find_units(text)]
         for c in _counts.find_counts(text):
             if c["min"] is None and c["max"] is None:
                 continue
+            if any(us <= c["start"] < ue for us, ue in unit_spans):
+                continue  # "LIB 312 pose with ...": the unit's number, not a count
             base = {"people": 0.5, "total": 0.48, "single": 0.32, "family": 0.15, "combined": 0.55}[c["kind"]]
             if c["kind"] == "people" and re.search(r"(?i)(?:commanders?|captains?|majors?|lieutenants?|colonels?|sergeants?|generals?)$", c["text"]):
                 base -= 0.15  # "two captains": part of a larger group
             if _HARM.match(text[c["end"]:c["end"] + 60]) or re.match(r"(?i)\s*(?:civilians|residents|villagers|protesters|people\s+(?:were\s+)?killed)", text[c["end"]:c["end"] + 30]):
                 base -= 0.3
-            if re.search(r"(?i)\b(?:killed|captured|arrested|detained)\s+$", text[max(0, c["start"] - 30):c["start"]]):
+            if re.search(r"(?i)\b(?:killed|captured|arrested|detained)\s+$", text[ctx.floor(c["start"], 30):c["start"]]):
                 base -= 0.3
             if ctx.is_background(c["start"]):
                 base -= 0.25
+            if c.get("total_with_family"):
+                base -= 0.15  # "200 people, 123 soldiers and 77 family members": the soldiers' figure is coded
             if c.get("part"):
                 base -= 0.2  # a part of a larger figure in the same sentence
-            if c["kind"] == "single" and _NAMED.search(text, max(0, c["start"] - 40), c["start"]):
+            if c["kind"] == "single" and _NAMED.search(text, ctx.floor(c["start"], 40), c["start"]):
                 base += 0.25  # "Tin Min Tun, an acting major": a named person is a count of one
             extra = {k: c[k] for k in ("min", "max", "approx", "includes_family")}
             extra["text"] = c["text"]
             out.append(Mention("count", c["text"], c["start"], c["end"], ctx.score(c["start"], c["end"], base), extra))
+        # "Police Major Khin Maung Oo ... has joined the CDM": a named officer is a count of one
+        for r in ctx.ranks():
+            name = _RANK_NAME.match(text, r["end"])
+            if name and r["text"][:1].isupper() and ctx.trigger_in_sentence(r["start"]) and not _units.owner_before(text, r["start"]):
+                words = text[r["start"]:name.end()]
+                extra = {"min": 1, "max": 1, "approx": False, "includes_family": False, "text": words}
+                si = ctx.sent_of(r["start"])
+                base = 0.5
+                if any(ctx.sent_of(m.start) == si and (m.extra["min"] or 0) > 1 for m in out) or re.search(
+                        r"(?i)\b(?:including|among\s+them|such\s+as)\b[^.;]*$", text[ctx.floor(r["start"], 60):r["start"]]):
+                    base -= 0.25  # one of a larger group
+                out.append(Mention("count", words, r["start"], name.end(), ctx.score(r["start"], name.end(), base), extra))
         return out
 
     def _ranks(self, ctx) -> list[Mention]:
         out = []
         text = ctx.text
-        for r in _ranks.find_ranks(text):
+        for r in ctx.ranks():
             if _units.owner_before(text, r["start"]):
                 continue
             base = 0.45
@@ -322,7 +342,7 @@ class SuggestionEngine:
                 sent_admin.setdefault(ctx.sent_of(p["start"]), set()).add(p["admin1"])
         for p in found:
             base = base_by_level.get(p["level"], 0.4)
-            before = text[max(0, p["start"] - 60):p["start"]]
+            before = text[ctx.floor(p["start"], 60):p["start"]]
             if _BASED.search(before):
                 base -= 0.3
             if _HARM_NEAR.search(text, max(0, p["start"] - 50), min(len(text), p["end"] + 30)):
@@ -354,8 +374,8 @@ class SuggestionEngine:
             if not d["value"]:
                 continue
             base = {"day": 0.45, "month": 0.42, "year": 0.3, "relative": 0.4}[d["precision"]]
-            before = text[max(0, d["start"] - 25):d["start"]]
-            if _SINCE.search(before) or ctx.is_background(d["start"]) or _SINCE_CLAUSE.search(text, max(0, d["start"] - 80), d["start"]):
+            before = text[ctx.floor(d["start"], 25):d["start"]]
+            if _SINCE.search(before) or ctx.is_background(d["start"]) or _SINCE_CLAUSE.search(text, ctx.floor(d["start"], 80), d["start"]):
                 base -= 0.25
             if re.search(r"(?i)\b(?:said|says|told\s+[\w ]{1,30}|announced|reported|stated|added)\s+$", before):
                 base -= 0.15  # the day something was said, not necessarily the day it happened
@@ -448,10 +468,20 @@ class _Context:
             self.sent_trig.setdefault(self.sent_of(t[0]), []).append(t)
         self.ref = _dates.parse_iso(published) or _dates.dateline(text)
         self.gaz_found: list[dict] = []
+        self._ranks: list[dict] | None = None
         self.country, self.demonym = _groups.article_country(text)
         countries = load("groups")["countries"]
         self.country_names = set(countries) | {"Myanmar", "Burma", "Thailand", "China", "India", "Bangladesh", "Laos"}
         self.country_words = {self.country, "Burma", "Myanmar"} if self.country == "Myanmar" else {self.country}
+
+    def ranks(self) -> list[dict]:
+        if self._ranks is None:
+            self._ranks = _ranks.find_ranks(self.text)
+        return self._ranks
+
+    def floor(self, pos: int, back: int) -> int:
+        """Where a look-behind window of ``back`` characters starts, never before the sentence."""
+        return max(self.sents[self.sent_of(pos)].start, pos - back, 0)
 
     def sent_of(self, pos: int) -> int:
         return max(0, bisect.bisect_right(self.starts, pos) - 1)

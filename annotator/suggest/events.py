@@ -88,7 +88,8 @@ def _merge(a: dict, b: dict) -> None:
 
 def _event(ctx, g, top) -> dict | None:
     info = g["info"]
-    sides = [m for m in info["receiving_side"] if not m.extra.get("generic")] or info["receiving_side"]
+    linked = [m for m in info["receiving_side"] if m.score >= 0.6]
+    sides = [m for m in linked if not m.extra.get("generic")] or linked
     side_values = {m.value for m in sides[:1]}
     first_trigger = min((t[0] for si in g["sents"] for t in ctx.sent_trig.get(si, ())), default=0)
     counts_at = [(m.start, m.end) for m in info["count"][:1]]
