@@ -116,14 +116,13 @@ def list_disagreements(project, field: str | None = None, *, data: ProjectData |
             base = field[:-4] if field.endswith(("_min", "_max")) and cb.has_field(field[:-4]) else field
             ev_fields = [f for f in ev_fields if f.name == base]
             art_fields = [f for f in art_fields if f.name == base]
-    texts = article_texts(project, {a.article_id for a in data.articles}) if with_text else {}
     decisions = _decisions(project)
-    groups_by_article: dict[str, list[EventGroup]] = {}
-    for g in data.groups:
-        groups_by_article.setdefault(g.article_id, []).append(g)
+    differs = _event_differences(data, ev_fields, empty_as_value)
+    groups_by_article: dict[str, list[tuple[int, EventGroup]]] = {}
+    for u, g in enumerate(data.groups):
+        groups_by_article.setdefault(g.article_id, []).append((u, g))
     out: list[Disagreement] = []
     for art in data.articles:
-        text = texts.get(art.article_id, "")
         for f in art_fields:
             vals = []
             for coder in sorted(art.coders):
@@ -133,37 +132,74 @@ def list_disagreements(project, field: str | None = None, *, data: ProjectData |
                     raw = {"value": False} if ca.status == "not_relevant" else ({"value": True} if ca.events else None)
                 span = ca.evidence.get(f.name)
                 vals.append(CoderValue(coder, raw, V.display(f, raw), _compared(f, raw, empty_as_value),
-                                       _evidence_text(text, span, None, ca.values), span))
+                                       _evidence_text("", None, None, ca.values), span))
             present = [v.compared for v in vals if v.compared is not None]
             if len(present) >= 2 and len(set(present)) > 1:
                 out.append(Disagreement(art.article_id, art.label, None, f.name, f.label, vals))
-        for g in groups_by_article.get(art.article_id, []):
-            first = next(iter(g.members.values()))
-            summary = _summary(first, cb.event_fields)
+        for u, g in groups_by_article.get(art.article_id, []):
+            summary = None
             if field in (None, EVENT_PRESENT) and len(g.members) < len(art.coders):
                 vals = []
                 for coder in sorted(art.coders):
                     ev = g.members.get(coder)
                     span = ev.evidence.get("evidence") if ev else None
                     vals.append(CoderValue(coder, {"value": ev is not None}, "has this event" if ev else "no such event",
-                                           ev is not None, _evidence_text(text, span, ev, {}) if ev else "", span,
+                                           ev is not None, _evidence_text("", None, ev, {}) if ev else "", span,
                                            ev.event_id if ev else None))
+                summary = _summary(next(iter(g.members.values())), cb.event_fields)
                 out.append(Disagreement(art.article_id, art.label, g.key, EVENT_PRESENT, "Event present", vals, summary))
             if len(g.members) < 2:
                 continue
             for f in ev_fields:
+                mask = differs.get(f.name)
+                if mask is not None and not mask[u]:
+                    continue  # the coders' values are equal (decided on the encoded values)
                 vals = []
                 for coder in sorted(g.members):
                     ev = g.members[coder]
                     raw = ev.values.get(f.name)
                     span = ev.evidence.get(f.name) or ev.evidence.get("evidence")
                     vals.append(CoderValue(coder, raw, V.display(f, raw), _compared(f, raw, empty_as_value),
-                                           _evidence_text(text, span, ev, {}), span, ev.event_id))
+                                           _evidence_text("", None, ev, {}), span, ev.event_id))
                 present = [v.compared for v in vals if v.compared is not None]
                 if len(present) >= 2 and len(set(present)) > 1:
+                    if summary is None:
+                        summary = _summary(next(iter(g.members.values())), cb.event_fields)
                     out.append(Disagreement(art.article_id, art.label, g.key, f.name, f.label, vals, summary))
     for d in out:
         d.decision = decisions.get(d.key)
+    if with_text and out:
+        texts = article_texts(project, {d.article_id for d in out})
+        for d in out:
+            t = texts.get(d.article_id, "")
+            for v in d.values:
+                if v.span and t:
+                    v.evidence = t[v.span[0]:v.span[1]]
+    return out
+
+
+def _event_differences(data: ProjectData, ev_fields: list[Field], empty_as_value: bool) -> dict[str, Any]:
+    """Per event field, a boolean per aligned group: do its coders' values differ? (vectorised)"""
+    import numpy as np
+
+    from annotator.agreement.project import group_rows
+
+    out: dict[str, Any] = {}
+    if not data.groups or not len(data.event_codes):
+        return out
+    grow = group_rows(data)
+    index = {it.name: k for k, it in enumerate(data.items)}
+    for f in ev_fields:
+        k = index.get(f.name)
+        if k is None:
+            continue
+        vals = np.where(grow >= 0, data.event_codes[np.maximum(grow, 0), k], -3)   # -3 = no event, -1 = empty
+        if not empty_as_value:
+            vals = np.where(vals == -1, -3, vals)
+        present = vals != -3
+        hi = np.where(present, vals, np.iinfo(np.int64).min).max(axis=0)
+        lo = np.where(present, vals, np.iinfo(np.int64).max).min(axis=0)
+        out[f.name] = (present.sum(axis=0) >= 2) & (hi != lo)
     return out
 
 

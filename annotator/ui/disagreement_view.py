@@ -95,13 +95,8 @@ class DisagreementJob(QRunnable):
             project = open_for_reading(self.project_path)
             try:
                 data = prepare(project)
-                items = list_disagreements(project, self.field, data=data, with_text=False)
+                items = list_disagreements(project, self.field, data=data)
                 texts = article_texts(project, {d.article_id for d in items})
-                for d in items:  # evidence text from the spans, now that the texts are known
-                    t = texts.get(d.article_id, "")
-                    for v in d.values:
-                        if v.span and t:
-                            v.evidence = t[v.span[0]:v.span[1]]
             finally:
                 project.close()
             self.signals.done.emit({"data": data, "items": items, "texts": texts})
