@@ -64,3 +64,30 @@ def test_reliability_cli_set_level(tmp_path, capsys):
     assert d["percent_agreement"] == pytest.approx(0.5)
     assert 0 < d["krippendorff_alpha"] < 1
     assert any("MASI" in n for n in d["notes"])
+
+
+def test_ordinal_category_uses_vocabulary_order(tmp_path):
+    import json as _json
+
+    from annotator.codebook import parse_codebook, default_codebook
+    from annotator.db.project import Project
+
+    raw = _json.loads(default_codebook().to_json())
+    for f in raw["fields"]:
+        if f["name"] == "salience":
+            f["level"] = "ordinal"
+    cb = parse_codebook(raw)
+    p = Project.create(tmp_path / "ord.annotator", codebook=cb)
+    try:
+        arts = [add_article(p, f"o{i}.txt", text=f"text {i}") for i in range(4)]
+        pattern = [("main", "main"), ("background", "background"), ("main", "background"), ("main", "main")]
+        for aid, (x, y) in zip(arts, pattern):
+            code(p, "ana", aid, [ev(salience=x, units=("LIB 1",))])
+            code(p, "ben", aid, [ev(salience=y, units=("LIB 1",))])
+        res = project_agreement(p, n_boot=0)
+        d = res["fields"]["salience"]
+        assert d["level"] == "ordinal" and d["n_units"] == 4
+        assert d["percent_agreement"] == pytest.approx(0.75)
+        assert d["krippendorff_alpha"] is not None
+    finally:
+        p.close()

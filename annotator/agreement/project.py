@@ -116,9 +116,34 @@ def compared_items(codebook: Codebook, scope: str) -> list[Item]:
             out.append(Item(f.name, f, "nominal", lambda c: c))
             out.append(Item(f"{f.name}_min", f, f.level, lambda c: None if c is None else c[0]))
             out.append(Item(f"{f.name}_max", f, f.level, lambda c: None if c is None else c[1]))
+        elif f.level == "ordinal" and f.type != "count":
+            # ranks from the vocabulary order (an ordinal category), else numbers
+            ranks = {V.fold(v): i for i, v in enumerate(f.choices)}
+            out.append(Item(f.name, f, "ordinal", lambda c, r=ranks: _rank(c, r)))
+        elif f.level in ("interval", "ratio") and f.type != "count":
+            out.append(Item(f.name, f, f.level, _number))
         else:
             out.append(Item(f.name, f, f.level, lambda c: c))
     return out
+
+
+def _number(c: Any) -> float | None:
+    """A comparable value as a number (None when it is not one: treated as missing)."""
+    if c is None or isinstance(c, bool):
+        return None if c is None else float(c)
+    try:
+        x = float(c)
+    except (TypeError, ValueError):
+        return None
+    return x if x == x else None
+
+
+def _rank(c: Any, ranks: dict[str, int]) -> float | None:
+    if c is None:
+        return None
+    if isinstance(c, str) and V.fold(c) in ranks:
+        return float(ranks[V.fold(c)])
+    return _number(c)
 
 
 @dataclass
