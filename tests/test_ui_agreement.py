@@ -58,14 +58,18 @@ def test_verdicts():
 def test_dashboard_opens_disagreements_of_a_clicked_field(qtbot, project):
     view, _ = _dashboard(qtbot, project)
     row = [view.model.index(r, 0).data() for r in range(view.model.rowCount())].index("count_min")
-    view.request_disagreements("count_min")
+    view.show()
+    rect = view.table.visualRect(view.model.index(row, 0))
+    qtbot.mouseClick(view.table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    assert len(view._windows) == 1
     child = view._windows[-1]
-    qtbot.addWidget(child)
     qtbot.waitUntil(lambda: child.model.rowCount() == 1, timeout=30000)
     assert child.field == "count_min"
     assert "count" in child.heading.text().lower()
-    assert row >= 0
+    view.request_disagreements("count_min")   # already open: raised, not opened twice
+    assert len(view._windows) == 1
     view.shutdown()
+    child.close()
 
 
 def _disagreements(qtbot, project, field=None):

@@ -5,7 +5,7 @@ connection to the project file and hands back the plain result dict of
 ``annotator.agreement.project.project_agreement``).  Rows are coloured
 against Krippendorff's thresholds: alpha >= 0.800 good, >= 0.667 tentative,
 below that low; undefined coefficients are grey with the reason as tooltip.
-Double-clicking a row (or clicking a bar) opens that field's disagreements.
+Clicking a row (or its bar) opens that field's disagreements (one window per field).
 """
 from __future__ import annotations
 
@@ -263,6 +263,7 @@ class AgreementView(QWidget):
         self.result: dict[str, Any] | None = None
         self._job: AgreementJob | None = None
         self._windows: list[QWidget] = []
+        self._by_field: dict[str, QWidget] = {}
         self.setWindowTitle(f"Agreement — {getattr(project, 'name', '')}")
 
         self.status = QLabel("Computing agreement…")
@@ -284,10 +285,10 @@ class AgreementView(QWidget):
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.table.verticalHeader().setVisible(False)
         self.table.activated.connect(self._on_table_activated)
-        self.table.doubleClicked.connect(self._on_table_activated)
+        self.table.clicked.connect(self._on_table_activated)
         self.chart = AlphaBarChart()
         self.chart.field_clicked.connect(self._on_chart_field_clicked)
-        self.legend = QLabel("Double-click a field (or click its bar) to see its disagreements. "
+        self.legend = QLabel("Click a field (or its bar) to see its disagreements. "
                              "Green: alpha ≥ 0.800; yellow: ≥ 0.667 (tentative); red: below; grey: undefined.")
         self.legend.setWordWrap(True)
 
@@ -359,9 +360,15 @@ class AgreementView(QWidget):
             return
         from annotator.ui.disagreement_view import DisagreementView
 
+        view = self._by_field.get(field)
+        if view is not None and view.isVisible():
+            view.raise_()
+            view.activateWindow()
+            return
         view = DisagreementView(self.project, self, field=field, decided_by=self.decided_by, pool=self.pool)
         view.setWindowFlag(Qt.WindowType.Window)
         self._windows.append(view)
+        self._by_field[field] = view
         view.show()
 
     # ------------------------------------------------------------- life cycle
