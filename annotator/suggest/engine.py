@@ -247,7 +247,7 @@ class SuggestionEngine:
 
     def _units(self, ctx) -> list[Mention]:
         out = []
-        for u in _units.find_units(ctx.text):
+        for u in ctx.units():
             if _units.owner_before(ctx.text, u["start"]):
                 continue
             base = 0.4 if u["formation"] else 0.55
@@ -259,7 +259,7 @@ class SuggestionEngine:
     def _counts(self, ctx) -> list[Mention]:
         out = []
         text = ctx.text
-        unit_spans = [(u["start"], u["end"]) for u in _units.find_units(text)]
+        unit_spans = [(u["start"], u["end"]) for u in ctx.units()]
         for c in _counts.find_counts(text):
             if c["min"] is None and c["max"] is None:
                 continue
@@ -469,10 +469,17 @@ class _Context:
         self.ref = _dates.parse_iso(published) or _dates.dateline(text)
         self.gaz_found: list[dict] = []
         self._ranks: list[dict] | None = None
+        self._units: list[dict] | None = None
+        self._background: dict[int, bool] = {}
         self.country, self.demonym = _groups.article_country(text)
         countries = load("groups")["countries"]
         self.country_names = set(countries) | {"Myanmar", "Burma", "Thailand", "China", "India", "Bangladesh", "Laos"}
         self.country_words = {self.country, "Burma", "Myanmar"} if self.country == "Myanmar" else {self.country}
+
+    def units(self) -> list[dict]:
+        if self._units is None:
+            self._units = _units.find_units(self.text)
+        return self._units
 
     def ranks(self) -> list[dict]:
         if self._ranks is None:
@@ -493,8 +500,12 @@ class _Context:
         return any(0 <= pos - e <= within for s, e, w in self.sent_trig.get(self.sent_of(pos), ()))
 
     def is_background(self, pos: int) -> bool:
-        s = self.sents[self.sent_of(pos)]
-        return bool(self.trig.background.search(self.text, s.start, s.end))
+        si = self.sent_of(pos)
+        hit = self._background.get(si)
+        if hit is None:
+            s = self.sents[si]
+            hit = self._background[si] = bool(self.trig.background.search(self.text, s.start, s.end))
+        return hit
 
     def score(self, start: int, end: int, base: float) -> float:
         si = self.sent_of(start)

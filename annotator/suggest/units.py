@@ -17,46 +17,50 @@ _MORE = r"((?:\s*(?:,|and|&|/|or)\s*(?:the\s+)?(?:No\.?\s*)?" + _NUM + r"(?!\s*(
 
 
 @lru_cache(maxsize=1)
-def _patterns() -> list[tuple]:
-    out = []
-    for t in load("units")["types"]:
-        names = [n for n in t["names"]]
-        name_rx = r"(?i:" + "|".join(re.escape(n).replace(r"\ ", r"\s+") + "s?" for n in sorted(names, key=len, reverse=True)) + ")"
+def _patterns():
+    """One 'type then number' and one 'number then type' regex over all unit
+    types (a named group per type), so the text is scanned twice, not twice
+    per type. Earlier types win at the same position (LIB before IB)."""
+    kinds, keys = [], []
+    for i, t in enumerate(load("units")["types"]):
+        names = sorted(t["names"], key=len, reverse=True)
+        name_rx = r"(?i:" + "|".join(re.escape(n).replace(r"\ ", r"\s+") + "s?" for n in names) + ")"
         abbr = [r"\.?".join(re.escape(ch) for ch in a) + r"\.?s?" for a in t["abbreviations"]]
-        kind = name_rx + ("|" + "|".join(abbr) if abbr else "")
-        after = re.compile(r"\b(?:" + kind + r")\s*(?:\([A-Za-z. ]+\)\s*)?(?:[-–#]\s*|(?i:No\.?)\s*)?" + _NUM + r"(?![\d,.]\d)" + _MORE + r"\b")
-        before = re.compile(r"\b" + _NUM + r"((?:\s*(?:,|and|&)\s*(?:the\s+)?" + _NUM + r")*)\s+(?:" + kind + r")\b")
-        cue = re.compile("|".join([r"(?i:" + re.escape(n.split()[-1][:6]) + ")" for n in names] + [re.escape(x) for x in t["abbreviations"]]))
-        out.append((t["key"], bool(t.get("formation")), after, before, cue))
-    return out
+        kinds.append(f"(?P<k{i}>" + name_rx + ("|" + "|".join(abbr) if abbr else "") + ")")
+        keys.append((t["key"], bool(t.get("formation"))))
+    kind = "(?:" + "|".join(kinds) + ")"
+    kind_b = kind.replace("(?P<k", "(?P<b")
+    after = re.compile(r"\b" + kind + r"\s*(?:\([A-Za-z. ]+\)\s*)?(?:[-–#]\s*|(?i:No\.?)\s*)?" + _NUM + r"(?![\d,.]\d)" + _MORE + r"\b")
+    before = re.compile(r"\b" + _NUM + r"((?:\s*(?:,|and|&)\s*(?:the\s+)?" + _NUM + r")*)\s+" + kind_b + r"\b")
+    return keys, after, before
 
 
 def find_units(text: str) -> list[dict]:
     """Unit mentions: dicts with start, end, text, keys (list), formation."""
     found: list[dict] = []
-    taken = bytearray(len(text))
     if not re.search(r"\d", text):
         return found
-    for key, formation, after, before, cue in _patterns():
-        if not cue.search(text):
-            continue  # cheap test: the type's last word or abbreviation is not in the text
-        for rx in (after, before):
-            for m in rx.finditer(text):
-                if any(taken[m.start():m.end()]):
-                    continue
-                for i in range(m.start(), m.end()):
-                    taken[i] = 1
-                nums = re.findall(r"\d{1,4}(?=(?:st|nd|rd|th)?\b)", m.group(0))
-                if rx is before and not re.search(r"\d(?:st|nd|rd|th)\b", m.group(0)):
-                    nums = [n for n in nums if not 1900 <= int(n) <= 2100]
-                if not nums:
-                    continue
-                keys = []
-                for n in nums:
-                    k = f"{key} {int(n)}"
-                    if k not in keys:
-                        keys.append(k)
-                found.append(dict(start=m.start(), end=m.end(), text=m.group(0), keys=keys, formation=formation))
+    keys, after, before = _patterns()
+    taken = bytearray(len(text))
+    for rx, prefix in ((after, "k"), (before, "b")):
+        for m in rx.finditer(text):
+            if any(taken[m.start():m.end()]):
+                continue
+            gd = m.groupdict()
+            i = next(int(name[1:]) for name, v in gd.items() if v is not None and name[0] == prefix)
+            key, formation = keys[i]
+            nums = re.findall(r"\d{1,4}(?=(?:st|nd|rd|th)?\b)", m.group(0))
+            if rx is before and not re.search(r"\d(?:st|nd|rd|th)\b", m.group(0)):
+                nums = [n for n in nums if not 1900 <= int(n) <= 2100]
+            if not nums:
+                continue
+            taken[m.start():m.end()] = b"\x01" * (m.end() - m.start())
+            out_keys = []
+            for n in nums:
+                k = f"{key} {int(n)}"
+                if k not in out_keys:
+                    out_keys.append(k)
+            found.append(dict(start=m.start(), end=m.end(), text=m.group(0), keys=out_keys, formation=formation))
     found.sort(key=lambda d: d["start"])
     return found
 
