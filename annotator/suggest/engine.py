@@ -31,7 +31,7 @@ from annotator.suggest import units as _units
 from annotator.suggest.events import propose_events
 from annotator.suggest.pipeline import load_pipeline
 from annotator.suggest.resources import alternation, data_hash, load
-from annotator.suggest.text import Sentence, split_sentences
+from annotator.suggest.text import Sentence, split_sentences, unwrap
 
 ENGINE_VERSION = "1"
 FIELDS = ("actor", "receiving_side", "unit", "count", "rank", "location", "date")
@@ -340,15 +340,19 @@ class SuggestionEngine:
         for p in found:
             if p["level"] != "admin1" and p["admin1"]:
                 sent_admin.setdefault(ctx.sent_of(p["start"]), set()).add(p["admin1"])
+        by_sent: dict[int, list] = {}
+        for p in found:
+            by_sent.setdefault(ctx.sent_of(p["start"]), []).append(p)
         for p in found:
             base = base_by_level.get(p["level"], 0.4)
+            si = ctx.sent_of(p["start"])
             before = text[ctx.floor(p["start"], 60):p["start"]]
             if _BASED.search(before):
                 base -= 0.3
             if _HARM_NEAR.search(text, max(0, p["start"] - 50), min(len(text), p["end"] + 30)):
                 base -= 0.2
             if any(q is not p and q["start"] != p["start"] and len(q["name"]) > len(p["name"]) and q["name"].startswith(p["name"] + " ")
-                   and ctx.sent_of(q["start"]) == ctx.sent_of(p["start"]) for q in found):
+                   for q in by_sent.get(si, ())):
                 base -= 0.25  # "Loikaw University ... Loikaw": the specific place wins
             elif _AT.search(before):
                 base += 0.08
@@ -458,7 +462,7 @@ class _Context:
     trigger positions, the reference date and the article's country."""
 
     def __init__(self, text: str, trig: _Triggers, published: str | None):
-        self.text = text
+        self.text = unwrap(text)  # same length and offsets; hard line wraps become spaces
         self.trig = trig
         self.sents: list[Sentence] = split_sentences(text) or [Sentence(0, len(text), 1.0)]
         self.starts = [s.start for s in self.sents]

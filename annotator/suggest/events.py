@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 
 MAX_EVENTS = 8
+MAX_ANCHORS = 60  # trigger sentences looked at; long pages repeat themselves
 _ANAPHORA = re.compile(r"(?i)^[\"“]?(?:the|these|those|they|all|both|some|most|among|of)\b")
 
 
@@ -19,7 +20,7 @@ def propose_events(ctx, mentions, fields) -> list[dict]:
     by_sent: dict[int, list] = {}
     for m in mentions:
         by_sent.setdefault(ctx.sent_of(m.start), []).append(m)
-    anchors = [si for si in sorted(ctx.sent_trig) if ctx.sents[si].weight >= 0.5 and ctx.sents[si].weight != 0.8]
+    anchors = [si for si in sorted(ctx.sent_trig) if ctx.sents[si].weight >= 0.5 and ctx.sents[si].weight != 0.8][:MAX_ANCHORS]
     if not anchors:
         anchors = sorted(ctx.sent_trig)[:1]
     groups: list[dict] = []
@@ -83,7 +84,8 @@ def _nested(la, lb) -> bool:
 
 def _merge(a: dict, b: dict) -> None:
     for f, ms in b.items():
-        a[f] = sorted(a[f] + ms, key=lambda m: -m.score)
+        if ms:
+            a[f] = sorted(a[f] + ms, key=lambda m: -m.score)[:12]
 
 
 def _event(ctx, g, top) -> dict | None:

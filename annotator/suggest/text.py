@@ -30,6 +30,8 @@ def line_weight(line: str) -> float:
     if _CAPTION.search(s):
         return 0.5
     words = len(s.split())
+    if words >= 4 and s.endswith((".", "!", "?", ".”", '."')):
+        return 1.0  # a short sentence is still a sentence
     if len(s) < 40 or words < 6:
         return 0.15
     if not s.endswith((".", "!", "?", "\"", "”", "’", "'", ")")) and len(s) < 200:
@@ -37,9 +39,23 @@ def line_weight(line: str) -> float:
     return 1.0
 
 
+def unwrap(text: str) -> str:
+    """Hard-wrapped text (most lines 55-100 characters) with its single line
+    breaks turned into spaces, so that sentences are not cut at the wraps;
+    the length and so every offset stay the same."""
+    lines = [ln for ln in text.split("\n") if ln.strip()]
+    if len(lines) < 5:
+        return text
+    wrapped = sum(1 for ln in lines if 55 <= len(ln) <= 100)
+    if wrapped < 0.6 * len(lines):
+        return text
+    return re.sub(r"(?<=\S)[ \t]*\n(?=[ \t]*\S)", lambda m: " " * len(m.group(0)), text)
+
+
 def split_sentences(text: str) -> list[Sentence]:
     out: list[Sentence] = []
     pos = 0
+    text = unwrap(text)
     lines = text.split("\n")
     seen: dict[str, int] = {}
     for line in lines:
