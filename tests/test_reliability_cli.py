@@ -99,3 +99,15 @@ def test_binary_file(tmp_path, capsys):
     assert main(["reliability", str(f), "--level", "nominal"]) == 1
     err = capsys.readouterr().err
     assert "sheet.xlsx" in err and "save the sheet as CSV" in err
+
+
+def test_excel_sep_line_quotes_and_single_column(tmp_path, capsys):
+    f = tmp_path / "excel.csv"
+    f.write_text('sep=;\n"unit";"coder A";"coder B"\n"u1";"x";"x"\n"u2";"y";"x"\n\n', encoding="utf-8")
+    d = _run_json(capsys, str(f), "--level", "nominal")
+    assert d["n_coders"] == 2 and d["n_units"] == 2 and d["percent_agreement"] == 0.5
+    g = tmp_path / "one.csv"
+    g.write_text("A\n1\n2\n", encoding="utf-8")
+    d = _run_json(capsys, str(g), "--level", "nominal")
+    assert d["n_units"] == 0 and d["krippendorff_alpha"] is None
+    assert any("no unit was coded by two or more coders" in n for n in d["notes"])

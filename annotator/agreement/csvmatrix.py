@@ -54,17 +54,27 @@ def read_matrix_csv(path: str | Path, coders_in_rows: bool = False) -> MatrixFil
     text = _read_text(path)
     if not text.strip():
         raise MatrixFileError(f"{path}: the file is empty; expected a header row with coder names and one row per unit")
-    sample = text[:8192]
+    first, _, rest = text.partition("\n")
+    if first.strip().lower().startswith("sep=") and len(first.strip()) == 5:
+        # Excel's "sep=;" first line names the separator
+        delimiter = first.strip()[4]
+        text = rest
+
+        class dialect(csv.excel):  # noqa: N801
+            pass
+        dialect.delimiter = delimiter
+    else:
+        try:
+            dialect = csv.Sniffer().sniff(text[:8192], delimiters=",;\t")
+        except csv.Error:
+            dialect = csv.excel
     try:
-        dialect = csv.Sniffer().sniff(sample, delimiters=",;\t")
-    except csv.Error:
-        dialect = csv.excel
-    try:
-        rows = [r for r in csv.reader(io.StringIO(text), dialect) ]
+        rows = [r for r in csv.reader(io.StringIO(text), dialect)]
     except csv.Error as exc:
         raise MatrixFileError(f"{path}: not readable as CSV ({exc})") from None
-    # drop trailing blank lines, keep inner ones as (empty) units only if they have cells
-    rows = [r for r in rows if any(c.strip() for c in r)]
+    rows = [r for r in rows if any(c.strip() for c in r)]  # blank lines are not units
+    if not rows:
+        raise MatrixFileError(f"{path}: the file is empty; expected a header row with coder names and one row per unit")
     if coders_in_rows:
         width = max(len(r) for r in rows)
         rows = [list(col) for col in zip(*[r + [""] * (width - len(r)) for r in rows])]
