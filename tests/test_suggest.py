@@ -260,3 +260,34 @@ def test_domain_code_does_not_import_qt():
             "import annotator.suggest, annotator.suggest.engine\n"
             "assert not any(m.startswith('PySide6.') for m in sys.modules)\n")
     assert subprocess.run([sys.executable, "-c", code]).returncode == 0
+
+
+@pytest.mark.parametrize("text", [
+    "Junta troops entered the deserted village of Kinma on Monday and burned 40 houses, residents said.",
+    "The army demanded that the resistance surrender the town, but fighting continued, soldiers said.",
+])
+def test_trigger_words_in_other_senses_are_not_defections(engine, text):
+    assert engine.suggest(text)["relevant"] < 0.5
+
+
+def test_hard_wrapped_text_gives_the_same_suggestions(engine):
+    import textwrap
+    body = ("Twelve soldiers serving in the Myanmar military have deserted and turned themselves over to the Karen "
+            "National Union (KNU) in a show of solidarity with anti-coup protesters, the ethnic armed group has "
+            "reported.\n\nThe soldiers, from Light Infantry Battalions 402 and 403, based in Dawei, defected to KNU "
+            "Brigade 5 in the town of Hpapun in Kayin state, according to a KNU spokesperson.\n")
+    wrapped = "\n\n".join(textwrap.fill(p, 60) for p in body.split("\n\n") if p.strip()) + "\n"
+    a, b = engine.suggest(body), engine.suggest(wrapped)
+    for field in ("actor", "receiving_side", "unit", "count", "location"):
+        assert top(a, field) == top(b, field), field
+    assert top(b, "count", 1) == ["Twelve soldiers"]
+    assert set(top(b, "unit")) == {"LIB 402", "LIB 403"}
+
+
+def test_long_pages_stay_fast(rules_engine):
+    import time
+    text = "Twelve soldiers defected to the KNU in Hpapun on Monday. " * 1500
+    t = time.perf_counter()
+    r = rules_engine.suggest(text)
+    assert time.perf_counter() - t < 5
+    assert len(r["events"]) <= 8

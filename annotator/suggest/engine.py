@@ -50,7 +50,7 @@ _NAMED = re.compile(r"[A-Z][\w’'-]+(?:\s+[A-Z][\w’'-]+)*,\s*$")
 _SPEAKER = re.compile(r"(?i)\s*(?:\)\s*)?(?:['’]s\s+)?(?:\w+\s+)?(?:said|says|told|spokes\w+|statement|announced|claimed|reported)\b")
 _RANK_NAME = re.compile(r"\s+(?:(?:U|Daw|Saw|Sai|Nai|Khun|Mahn|Padoh|Salai)\s+)?[A-Z][a-z]+(?:\s+[A-Z][a-z]+){1,3}\b(?!\s+(?:Army|Force|Forces|Battalion|Division|Command|State|Region|Township))")
 _CAP = re.compile(r"(?<=[\w,;)’'] )[A-Z][a-z][\w’'-]*")
-_NEGATED = re.compile(r"(?i)\b(?:not|no|never|denied|deny|denies|refused|refuse|urged?|urging|encourag\w+|call(?:ed|ing|s)?\s+on|invit\w+|appeal\w*)\b[^.]{0,40}$")
+_NEGATED = re.compile(r"(?i)\b(?:not|no|never|denied|deny|denies|refused|refuse|urged?|urging|encourag\w+|call(?:ed|ing|s)?\s+on|invit\w+|appeal\w*|demand\w*|ultimatum|threaten\w*|warn\w*)\b[^.]{0,40}$")
 
 
 @dataclass

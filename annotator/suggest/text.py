@@ -40,16 +40,25 @@ def line_weight(line: str) -> float:
 
 
 def unwrap(text: str) -> str:
-    """Hard-wrapped text (most lines 55-100 characters) with its single line
-    breaks turned into spaces, so that sentences are not cut at the wraps;
-    the length and so every offset stay the same."""
-    lines = [ln for ln in text.split("\n") if ln.strip()]
-    if len(lines) < 5:
+    """Hard-wrapped text with its in-paragraph line breaks turned into spaces,
+    so that sentences are not cut at the wraps; the length and so every
+    offset stay the same. Text counts as wrapped when at least 40% of its
+    lines are long lines that run on into the next line without ending a
+    sentence."""
+    lines = text.split("\n")
+    nonempty = sum(1 for ln in lines if ln.strip())
+    if nonempty < 4:
         return text
-    wrapped = sum(1 for ln in lines if 55 <= len(ln) <= 100)
-    if wrapped < 0.6 * len(lines):
+    runs_on = sum(1 for a, b in zip(lines, lines[1:])
+                  if len(a.strip()) >= 40 and b.strip() and not a.rstrip().endswith((".", "!", "?", "\"", "”", ":")))
+    if runs_on < 0.4 * nonempty:
         return text
-    return re.sub(r"(?<=\S)[ \t]*\n(?=[ \t]*\S)", lambda m: " " * len(m.group(0)), text)
+    return re.sub(r"(?<=\S)[ \t]*\n(?=[ \t]*\S)",
+                  lambda m: " " * len(m.group(0)) if len(_line_before(text, m.start())) >= 40 else m.group(0), text)
+
+
+def _line_before(text: str, pos: int) -> str:
+    return text[text.rfind("\n", 0, pos) + 1:pos].strip()
 
 
 def split_sentences(text: str) -> list[Sentence]:
