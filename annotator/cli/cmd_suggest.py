@@ -77,7 +77,7 @@ def _describe(name: str, exc: Exception) -> str:
         return f"{name} cannot be read (permission denied)."
     if isinstance(exc, UnicodeDecodeError):
         return f"{name} is not a text file this program can read (not UTF-8 or Windows-1252)."
-    return f"{name} cannot be read: {exc}"
+    return f"{name}: {exc}"  # the importer's RejectedFile says why ("empty file", "cannot be read (...)")
 
 
 def format_table(result: dict, text: str) -> str:
