@@ -202,3 +202,38 @@ def test_complete_reconciled_codings(project, capsys):
     assert by_actor["Myanmar police"].values["count"].value["min"] == 1
     exported = export_codings(project, reconciled=True)
     assert sorted(x["file"] for x in exported) == ["a1.txt", "a2.txt", "a3.txt"]
+
+
+def test_undo_settle_restores_value_and_decision(project):
+    from annotator.agreement.disagreements import undo_settle
+    from annotator.coding import CodingStore
+
+    items = list_disagreements(project)
+    count = next(d for d in items if d.field == "count")
+    by = {v.coder: v for v in count.values}
+    store = CodingStore(project, RECONCILED, kind="reconciled")
+    r1 = settle(project, count, by["ana"].value, decided_by="sup", reason="first", chosen_from="ana")
+    r2 = settle(project, count, by["ben"].value, decided_by="sup2", reason="second", chosen_from="ben")
+
+    def reconciled_count():
+        st = store.load(count.article_id)
+        ev = next(e for e in st.events if e.id == r1.event_id)
+        return ev.values["count"].value["min"] if "count" in ev.values else None
+
+    assert reconciled_count() == 10
+    undo_settle(project, count, r2)
+    assert reconciled_count() == 12 and count.decision["decided_by"] == "sup"
+    with project.Session() as s:
+        assert [d.reason for d in s.query(Decision).all()] == ["first"]
+    undo_settle(project, count, r1)
+    assert reconciled_count() is None and not count.settled   # back to the consensus (no count: disputed)
+    with project.Session() as s:
+        assert s.query(Decision).count() == 0
+    # event_present: settled as absent, then undone -> the lone event is again not in the reconciled coding
+    ep = next(d for d in items if d.field == "event_present" and d.article_label == "a2.txt")
+    rec = settle(project, ep, {"value": True}, decided_by="sup", reason="real", chosen_from="ben")
+    st = store.load(ep.article_id)
+    assert any(e.id == rec.event_id for e in st.events)
+    undo_settle(project, ep, rec)
+    st = store.load(ep.article_id)
+    assert not any(e.id == rec.event_id for e in st.events)

@@ -226,3 +226,23 @@ def test_write_agreed_codings_button(qtbot, project):
     assert blocker.args == [3]
     assert "3 reconciled codings written" in view.message.text()
     view.shutdown()
+
+
+def test_undo_and_redo_a_decision(qtbot, project):
+    view, n = _disagreements(qtbot, project)
+    first = view.current
+    view.choice_buttons()[1].setChecked(True)
+    view.reason_edit.setText("ben read it right")
+    assert view.settle_current() is True
+    assert first.settled and view.undo_button.isEnabled()
+    assert view.progress.text() == f"1 of {n} disagreements settled"
+    qtbot.mouseClick(view.undo_button, Qt.MouseButton.LeftButton)
+    assert not first.settled
+    assert view.current is first
+    assert view.progress.text() == f"0 of {n} disagreements settled"
+    with project.Session() as s:
+        assert s.query(Decision).count() == 0
+    view.undo_stack.redo()
+    assert first.settled and first.decision["chosen_from"] == "ben"
+    with project.Session() as s:
+        assert s.query(Decision).one().reason == "ben read it right"

@@ -311,13 +311,43 @@ def _create_reconciled_event(project, store, article_id: str, g: EventGroup, onl
     return store.add_event(article_id, values, event_id=eid)
 
 
+@dataclass
+class SettleRecord:
+    """What a settle changed, so that ``undo_settle`` can put it back."""
+
+    article_id: str
+    event_id: str | None                 # the reconciled event concerned (None = article level)
+    field: str
+    previous_decision: dict[str, Any] | None
+    previous_value: dict[str, Any] | None      # the reconciled value before (None = empty)
+    event_existed: bool | None                 # the reconciled event was there (and not deleted) before
+    previous_status: str | None = None
+
+
+def _decision_rows(s, item_key: tuple):
+    from annotator.db.models import Decision
+
+    article_id, event_key, field = item_key
+    return s.scalars(select(Decision).where(Decision.article_id == article_id, Decision.field == field,
+                                            Decision.event_key.is_(None) if event_key is None
+                                            else Decision.event_key == event_key)).all()
+
+
+def _event_alive(project, eid: str) -> bool:
+    from annotator.db.models import Event
+
+    with project.Session() as s:
+        ev = s.get(Event, eid)
+        return ev is not None and not ev.deleted
+
+
 def settle(project, item: Disagreement, value: dict[str, Any] | None, *, decided_by: str, reason: str | None = None,
-           chosen_from: str | None = None, data: ProjectData | None = None) -> None:
+           chosen_from: str | None = None, data: ProjectData | None = None) -> SettleRecord:
     """Store the reconciled value for one disagreement and the decision (who, what, why).
 
     ``value`` is a stored value dict for the field (``{"value": bool}`` for
     event_present); ``chosen_from`` names the coder whose value was picked, or
-    None when the supervisor typed it.
+    None when the supervisor typed it.  Returns what changed (for ``undo_settle``).
     """
     from annotator.coding import CodingStore
     from annotator.db.models import Decision
@@ -330,9 +360,15 @@ def settle(project, item: Disagreement, value: dict[str, Any] | None, *, decided
         raise KeyError(f"article {item.article_label} is no longer coded by two coders")
     groups = [g for g in data.groups if g.article_id == art.article_id]
     store = CodingStore(project, RECONCILED, kind="reconciled")
-    if store.load(art.article_id) is None:
+    state = store.load(art.article_id)
+    if state is None:
         seed_reconciled(project, data, [art], {art.article_id})
+        state = store.load(art.article_id)
+    previous_decision = dict(item.decision) if item.decision else None
     if item.event_key is None:
+        prev = state.values.get(item.field)
+        record = SettleRecord(art.article_id, None, item.field, previous_decision, prev.value if prev else None,
+                              None, state.status)
         store.set_value(art.article_id, None, item.field, value, origin="reconciled", learn=False)
         if item.field == "relevant" and value is not None:
             store.set_status(art.article_id, "in_progress" if value.get("value") else "not_relevant")
@@ -341,6 +377,10 @@ def settle(project, item: Disagreement, value: dict[str, Any] | None, *, decided
         if g is None:
             raise KeyError("the coders changed these events since the list was made; refresh it")
         eid = reconciled_event_id(g.key)
+        alive = _event_alive(project, eid)
+        ev_state = next((e for e in state.events if e.id == eid), None)
+        prev = ev_state.values.get(item.field) if ev_state is not None else None
+        record = SettleRecord(art.article_id, eid, item.field, previous_decision, prev.value if prev else None, alive)
         if item.field == EVENT_PRESENT:
             if value and value.get("value"):
                 _create_reconciled_event(project, store, art.article_id, g, only_agreed=chosen_from is None,
@@ -351,15 +391,43 @@ def settle(project, item: Disagreement, value: dict[str, Any] | None, *, decided
             _create_reconciled_event(project, store, art.article_id, g, only_agreed=True)
             store.set_value(art.article_id, eid, item.field, value, origin="reconciled", learn=False)
     with project.session() as s:
-        old = s.scalars(select(Decision).where(Decision.article_id == item.article_id,
-                                               Decision.field == item.field,
-                                               Decision.event_key.is_(None) if item.event_key is None
-                                               else Decision.event_key == item.event_key)).all()
-        for d in old:
+        for d in _decision_rows(s, item.key):
             s.delete(d)
         s.add(Decision(article_id=item.article_id, event_key=item.event_key, field=item.field, value=value,
                        chosen_from=chosen_from, decided_by=decided_by.strip(), reason=(reason or "").strip() or None))
     item.decision = {"value": value, "chosen_from": chosen_from, "decided_by": decided_by.strip(), "reason": reason}
+    return record
+
+
+def undo_settle(project, item: Disagreement, record: SettleRecord) -> None:
+    """Put back the reconciled value and the decision as they were before ``settle`` (the consensus
+    coding a first decision created stays: it only holds what the coders agree on)."""
+    from annotator.coding import CodingStore
+    from annotator.db.models import Decision
+
+    store = CodingStore(project, RECONCILED, kind="reconciled")
+    if record.event_id is None:
+        store.set_value(record.article_id, None, record.field, record.previous_value, origin="reconciled", learn=False)
+        if record.previous_status and record.field == "relevant":
+            store.set_status(record.article_id, record.previous_status)
+    else:
+        alive = _event_alive(project, record.event_id)
+        if record.field != EVENT_PRESENT and alive:
+            store.set_value(record.article_id, record.event_id, record.field, record.previous_value,
+                            origin="reconciled", learn=False)
+        if record.event_existed and not alive:
+            store.restore_event(record.article_id, record.event_id)
+        elif not record.event_existed and alive:
+            store.delete_event(record.article_id, record.event_id)
+    with project.session() as s:
+        for d in _decision_rows(s, item.key):
+            s.delete(d)
+        prev = record.previous_decision
+        if prev:
+            s.add(Decision(article_id=item.article_id, event_key=item.event_key, field=item.field,
+                           value=prev.get("value"), chosen_from=prev.get("chosen_from"),
+                           decided_by=prev.get("decided_by") or "?", reason=prev.get("reason")))
+    item.decision = record.previous_decision
 
 
 def value_from_text(field: Field | None, text: str) -> dict[str, Any] | None:

@@ -17,12 +17,12 @@ from collections import Counter
 from typing import Any
 
 from PySide6.QtCore import QAbstractListModel, QModelIndex, QObject, QRunnable, Qt, QThreadPool, Signal, Slot
-from PySide6.QtGui import QBrush, QColor, QTextCharFormat, QTextCursor
+from PySide6.QtGui import QBrush, QColor, QKeySequence, QTextCharFormat, QTextCursor, QUndoCommand, QUndoStack
 from PySide6.QtWidgets import (QAbstractItemView, QButtonGroup, QGridLayout, QGroupBox, QHBoxLayout, QLabel,
                                QLineEdit, QListView, QPlainTextEdit, QPushButton, QRadioButton, QSplitter,
                                QTableWidget, QTableWidgetItem, QTextEdit, QVBoxLayout, QWidget)
 
-from annotator.agreement.disagreements import (EVENT_PRESENT, Disagreement, progress_text, settle,
+from annotator.agreement.disagreements import (EVENT_PRESENT, Disagreement, progress_text, settle, undo_settle,
                                                value_from_text)
 
 CODER_COLOURS = ("#ffe08a", "#a8d8ff", "#c8f0b0", "#f5b8e8", "#ffc9a0", "#d0c8ff")
@@ -129,6 +129,33 @@ class CompleteJob(QRunnable):
             self.signals.failed.emit(msg if self.project_path in msg else f"{self.project_path}: {msg}")
 
 
+class SettleCommand(QUndoCommand):
+    """One decision on the undo stack: redo = ``settle``, undo = ``undo_settle``."""
+
+    def __init__(self, view: "DisagreementView", item: Disagreement, value, chosen_from: str | None, reason: str):
+        super().__init__(f"settle {item.label} in {item.article_label}")
+        self.view, self.item, self.value = view, item, value
+        self.chosen_from, self.reason = chosen_from, reason
+        self.record = None
+        self.error: str | None = None
+
+    def redo(self) -> None:
+        try:
+            self.record = settle(self.view.project, self.item, self.value, decided_by=self.view.decided_by,
+                                 reason=self.reason, chosen_from=self.chosen_from, data=self.view._data)
+        except Exception as exc:  # noqa: BLE001 - e.g. a locked project: one sentence, nothing half-saved is hidden
+            self.error = (str(exc).splitlines()[0] if str(exc) else type(exc).__name__).strip("'")
+            self.setObsolete(True)
+            return
+        self.view._after_change(self.item, moved=True)
+
+    def undo(self) -> None:
+        if self.record is None:
+            return
+        undo_settle(self.view.project, self.item, self.record)
+        self.view._after_change(self.item, moved=False)
+
+
 class DisagreementView(QWidget):
     """Settle disagreements (all, or of one field) of a project."""
 
@@ -195,6 +222,18 @@ class DisagreementView(QWidget):
         self.settle_button = QPushButton("Settle")
         self.settle_button.setObjectName("settleButton")
         self.settle_button.clicked.connect(self.settle_current)
+        self.undo_stack = QUndoStack(self)
+        self.undo_button = QPushButton("Undo")
+        self.undo_button.setObjectName("undoButton")
+        self.undo_button.setEnabled(False)
+        self.undo_button.clicked.connect(self.undo_stack.undo)
+        self.undo_stack.canUndoChanged.connect(self.undo_button.setEnabled)
+        undo_action = self.undo_stack.createUndoAction(self, "Undo decision")
+        undo_action.setShortcut(QKeySequence.StandardKey.Undo)
+        redo_action = self.undo_stack.createRedoAction(self, "Redo decision")
+        redo_action.setShortcut(QKeySequence.StandardKey.Redo)
+        self.addAction(undo_action)
+        self.addAction(redo_action)
         self.message = QLabel("")
         self.message.setObjectName("decisionMessage")
         self.message.setWordWrap(True)
@@ -206,6 +245,7 @@ class DisagreementView(QWidget):
         grid.addWidget(self.reason_edit, 2, 1)
         row = QHBoxLayout()
         row.addWidget(self.message, 1)
+        row.addWidget(self.undo_button)
         row.addWidget(self.settle_button)
         grid.addLayout(row, 3, 0, 1, 2)
 
@@ -401,22 +441,30 @@ class DisagreementView(QWidget):
         else:
             chosen_from = checked.property("coder")
             value = next(v.value for v in d.values if v.coder == chosen_from)
-        try:
-            settle(self.project, d, value, decided_by=self.decided_by, reason=reason, chosen_from=chosen_from,
-                   data=self._data)
-        except (KeyError, ValueError) as exc:
-            self.message.setText(f"Not saved: {str(exc).strip(chr(39))}")
+        cmd = SettleCommand(self, d, value, chosen_from, reason)
+        self.undo_stack.push(cmd)
+        if cmd.error is not None:
+            self.message.setText(f"Not saved: {cmd.error}")
             return False
-        row = next(i for i, x in enumerate(self.model.items()) if x is d)
+        return True
+
+    def _after_change(self, d: Disagreement, moved: bool) -> None:
+        """Refresh after a decision was made (moved=True: go to the next open one) or undone (show it)."""
+        row = next((i for i, x in enumerate(self.model.items()) if x is d), None)
+        if row is None:
+            return
         self.model.refresh_row(row)
         self._update_progress()
-        self.settled.emit(d)
-        nxt = self._next_open(row)
-        if nxt != row:
-            self.select(nxt)
+        if moved:
+            self.settled.emit(d)
+            nxt = self._next_open(row)
+            if nxt != row:
+                self.select(nxt)
+                return
+        if self.list.currentIndex().row() != row:
+            self.select(row)
         else:
             self.show_item(d)
-        return True
 
     @Slot()
     def write_agreed(self) -> None:
