@@ -131,3 +131,27 @@ def test_screenshot_command(seed_project, tmp_path):
     assert r.returncode == 0, r.stderr
     img = QImage(str(out))
     assert (img.width(), img.height()) == (1400, 900)
+
+
+def test_engine_relearns_after_the_coder_teaches_it(qtbot, qsettings, seed_project):
+    from annotator.coding import learned_patterns
+    from annotator.ui.main_window import MainWindow
+
+    def factory(project):
+        engine = FakeEngine()
+        engine.version = f"fake-learned-{len(learned_patterns(project))}"
+        return engine
+
+    win = MainWindow(seed_project, "ann", qsettings, factory)
+    qtbot.addWidget(win)
+    win.show()
+    qtbot.waitUntil(lambda: win.engine_version == "fake-learned-0", timeout=10000)
+    win.go(1)
+    text = win.ctrl.record["text"]
+    start = text.index("Karenni Nationalities Defense Force")
+    win.view.select_span(start, start + len("Karenni Nationalities Defense Force"))
+    win.action_map["fill_receiving_side"].trigger()
+    assert len(learned_patterns(seed_project)) >= 1
+    win.go(1)  # opening the next article notices the new pattern and rebuilds the engine
+    qtbot.waitUntil(lambda: win.engine_version not in (None, "fake-learned-0"), timeout=10000)
+    win.stop_worker()

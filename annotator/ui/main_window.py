@@ -23,7 +23,8 @@ SETTINGS_VERSION = 1
 class MainWindow(QMainWindow):
     project_requested = Signal(str, bool)  # path, create
     _suggest_requested = Signal(str, str, object)
-    _compute_all_requested = Signal(int)
+    _compute_all_requested = Signal(int, list)
+    _reload_requested = Signal()
     _worker_stop_requested = Signal()
 
     def __init__(self, project: Project, coder_name: str, settings: QSettings,
@@ -116,6 +117,7 @@ class MainWindow(QMainWindow):
 
     def _on_ctrl_article_opened(self, article_id: str) -> None:
         self.queue.select(article_id)
+        self._check_learned()
         row = self.queue.model.row_of(article_id)
         state = self.ctrl.state
         if row >= 0 and state is not None:
@@ -169,6 +171,7 @@ class MainWindow(QMainWindow):
         self._thread.started.connect(self.worker.start)
         self._suggest_requested.connect(self.worker.suggest_article)
         self._compute_all_requested.connect(self.worker.compute_all)
+        self._reload_requested.connect(self.worker.reload)
         self._worker_stop_requested.connect(self.worker.stop)
         self.worker.engine_ready.connect(self._on_worker_engine_ready)
         self.worker.engine_failed.connect(self._on_worker_engine_failed)
@@ -181,6 +184,7 @@ class MainWindow(QMainWindow):
 
     def _on_worker_engine_ready(self, version: str, warning) -> None:
         self.engine_version = version
+        self._requested.clear()
         self.bg_label.setText("")
         if warning and not self._model_warning_shown:
             self._model_warning_shown = True
@@ -189,7 +193,30 @@ class MainWindow(QMainWindow):
             result = self._suggestions_for(self.ctrl.record)
             if result is not None:
                 self.ctrl.suggestion_ready(self.ctrl.article_id, result)
-        self._compute_all_requested.emit(8)
+        self._learned = self._learned_count()
+        self._compute_all_requested.emit(8, self._queue_from_current())
+
+    def _learned_count(self) -> int:
+        from annotator.coding import learned_patterns
+        try:
+            return len(learned_patterns(self.project))
+        except Exception:  # noqa: BLE001
+            return -1
+
+    def _queue_from_current(self) -> list[str]:
+        ids = self.queue.visible_ids()
+        cur = self.ctrl.article_id
+        return ids[ids.index(cur):] + ids[:ids.index(cur)] if cur in ids else ids
+
+    def _check_learned(self) -> None:
+        """New coder-taught patterns: rebuild the engine so the next articles get them."""
+        if self.worker is None or self.engine_version is None:
+            return
+        n = self._learned_count()
+        if n != getattr(self, "_learned", n):
+            self._learned = n
+            self.bg_label.setText("Learning from your coding…")
+            self._reload_requested.emit()
 
     def _on_worker_engine_failed(self, message: str) -> None:
         self.bg_label.setText("")

@@ -38,6 +38,7 @@ class SuggestionWorker(QObject):
         self.version: str | None = None
         self._cancel = False
         self._busy = False
+        self._again = False
         self._wanted: list[tuple[str, str, str | None]] = []
 
     def cancel(self) -> None:
@@ -46,7 +47,8 @@ class SuggestionWorker(QObject):
     @Slot()
     def start(self) -> None:
         try:
-            self._project = Project.open(self._path)
+            if self._project is None:
+                self._project = Project.open(self._path)
             self.engine = self._factory(self._project)
             self.version = S.engine_version(self.engine)
         except Exception as exc:  # noqa: BLE001
@@ -69,28 +71,40 @@ class SuggestionWorker(QObject):
         if isinstance(rel, (int, float)):
             self.relevance_changed.emit({article_id: float(rel)})
 
-    @Slot(int)
-    def compute_all(self, batch_size: int = 8) -> None:
-        if self.engine is None or self._project is None or self._busy:
+    @Slot()
+    def reload(self) -> None:
+        """Build the engine again (new learned patterns give a new engine version)."""
+        self._cancel = False
+        self.start()
+
+    @Slot(int, list)
+    def compute_all(self, batch_size: int = 8, first: list | None = None) -> None:
+        if self.engine is None or self._project is None:
+            return
+        if self._busy:  # asked again while computing (e.g. a new engine version): go round once more
+            self._again = True
             return
         self._busy = True
         done = 0
 
         def cb(n: int, total: int):
             self.progress.emit(n, total)
-            # answer single-article requests that arrived meanwhile (they are queued on this thread)
-            if n:
+            if n:  # answer single-article requests that arrived meanwhile (queued on this thread)
                 QCoreApplication.processEvents()
             return not self._cancel
 
         try:
-            done = S.compute_missing(self._project, self.engine, cb, batch_size)
+            while True:
+                self._again = False
+                done += S.compute_missing(self._project, self.engine, cb, batch_size, first or [])
+                if not self._again or self._cancel:
+                    break
         except Exception as exc:  # noqa: BLE001
             self.engine_failed.emit(f"Computing suggestions failed: {exc}".splitlines()[0])
         finally:
             self._busy = False
         self.finished.emit(done)
-        if done:
+        if done and self._project is not None:
             from sqlalchemy import select
             from annotator.db.models import Article
             with self._project.Session() as s:
