@@ -1,0 +1,216 @@
+"""Benchmark: export N events (default 100,000) to .xlsx and .csv, next to a bare openpyxl write-only loop.
+
+    .venv/bin/python benchmarks/bench_export.py [--events 100000] [--db PATH] [--keep]
+
+A project with N events (two coders, about four events per coding, every
+event field filled) is built once and cached at ``--db``. Each measurement runs
+in a fresh process so that its peak memory (ru_maxrss) is its own:
+
+- ``export xlsx``: ``annotator.export.export_project`` writing the whole workbook;
+- ``export csv``: the Events table as CSV;
+- ``bare openpyxl``: ``Workbook(write_only=True)`` + ``ws.append(row)`` for the
+  same Events and Articles rows (built in memory before the clock starts),
+  then ``save``: the cost of openpyxl itself.
+
+The targets of the export issue: under 15 s and 500 MB for 100,000 events, and
+an overhead ratio (export / bare loop) under 1.5.
+"""
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import os
+import random
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+ACTORS = [("junta", "Myanmar military"), ("police", "Myanmar police"), ("BGF", "Border Guard Force"),
+          ("Pyu Saw Htee", "militia")]
+SIDES = [("KNU", "KNU/KNLA"), ("PDF", "PDF"), ("Karenni Army", "Karenni Army"), ("CDM", "CDM"), ("AA", "AA")]
+PLACES = [("Hpapun", "Kayin State", 18.06, 97.44), ("Loikaw", "Kayah State", 19.67, 97.21),
+          ("Laukkaing", "Shan State", 23.69, 98.76), ("Myawaddy", "Kayin State", 16.69, 98.51)]
+MODES = ["defect", "desert", "desert/defect", "surrender", "side-switch"]
+
+
+def build_project(path: Path, n_events: int, seed: int = 7) -> None:
+    from sqlalchemy import insert
+
+    from annotator.db.models import Article, Coder, Coding, Event, FieldValue
+    from annotator.db.project import Project
+
+    rng = random.Random(seed)
+    project = Project.create(path, name=f"bench {n_events} events")
+    now = "2024-06-01T10:00:00.000+00:00"
+    per_coding = 4
+    n_codings = max(1, n_events // per_coding)
+    n_articles = max(1, n_codings // 2)
+    coders = [{"id": str(uuid.uuid4()), "name": name, "kind": "coder", "created_at": now} for name in ("alice", "bob")]
+    with project.engine.begin() as conn:
+        conn.execute(insert(Coder), coders)
+        arts = []
+        for i in range(n_articles):
+            title = f"Article {i}: {rng.choice(ACTORS)[1]} soldiers defect near {rng.choice(PLACES)[0]}"
+            arts.append({"id": str(uuid.uuid4()), "file_name": f"{i:06d}.txt", "title": title,
+                         "outlet": rng.choice(["The Irrawaddy", "Myanmar Now", "Mizzima", "RFA"]),
+                         "url": f"https://news.example/{i}", "published": f"2024-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}",
+                         "text": title, "content_hash": hashlib.sha256(str(i).encode()).hexdigest(), "position": i,
+                         "relevance": rng.random(), "created_at": now})
+        conn.execute(insert(Article), arts)
+        codings, events, values = [], [], []
+        done = 0
+        for k in range(n_codings):
+            art = arts[k % n_articles]
+            coder = coders[k // n_articles % 2]
+            cid = str(uuid.uuid4())
+            codings.append({"id": cid, "article_id": art["id"], "coder_id": coder["id"], "status": "done",
+                            "flagged": False, "created_at": now, "updated_at": now})
+            values.append({"id": str(uuid.uuid4()), "coding_id": cid, "event_id": None, "field": "relevant",
+                           "value": {"value": True}, "origin": "typed", "coder_id": coder["id"],
+                           "created_at": now, "updated_at": now})
+            for pos in range(per_coding if k < n_codings - 1 else n_events - done):
+                eid = str(uuid.uuid4())
+                done += 1
+                events.append({"id": eid, "coding_id": cid, "position": pos, "coder_id": coder["id"],
+                               "proposed": False, "deleted": False, "created_at": now, "updated_at": now})
+                words, actor = rng.choice(ACTORS)
+                sw, side = rng.choice(SIDES)
+                place = rng.choice(PLACES)
+                n = rng.randint(1, 300)
+                ev_values = {
+                    "actor": {"text": words, "key": actor},
+                    "receiving_side": {"text": sw, "key": side},
+                    "unit": {"text": f"Light Infantry Battalion {n}", "keys": [f"LIB {n}"]},
+                    "count": {"text": f"{n} soldiers", "min": n, "max": n},
+                    "rank": {"keys": ["captain", "private"]},
+                    "location": {"name": place[0], "admin1": place[1], "lat": place[2], "lon": place[3]},
+                    "date": {"value": f"2024-01-{rng.randint(1, 28):02d}", "text": "on Wednesday"},
+                    "mode": {"key": rng.choice(MODES)},
+                    "salience": {"key": "main"},
+                    "notes": {"value": "Units are based in Dawei; the defection took place elsewhere."},
+                    "evidence": {"sentences": [f"{n} soldiers serving in the {actor} have deserted to the {side}, "
+                                               f"the group said on Wednesday."]},
+                }
+                for field, value in ev_values.items():
+                    values.append({"id": str(uuid.uuid4()), "coding_id": cid, "event_id": eid, "field": field,
+                                   "value": value, "origin": rng.choice(["typed", "suggested_accepted"]),
+                                   "coder_id": coder["id"], "created_at": now, "updated_at": now})
+            if len(values) > 50_000:
+                conn.execute(insert(Coding), codings)
+                conn.execute(insert(Event), events)
+                conn.execute(insert(FieldValue), values)
+                codings, events, values = [], [], []
+        if codings:
+            conn.execute(insert(Coding), codings)
+        if events:
+            conn.execute(insert(Event), events)
+        if values:
+            conn.execute(insert(FieldValue), values)
+    project.close()
+
+
+def peak_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # Linux: KiB
+
+
+def run_export(db: str, out: str) -> dict:
+    from annotator.db.project import Project
+    from annotator.export import export_project
+
+    project = Project.open(db)
+    t = time.perf_counter()
+    report = export_project(project, out)
+    seconds = time.perf_counter() - t
+    project.close()
+    return {"seconds": seconds, "peak_mb": peak_mb(), "rows": report.get("events_rows"),
+            "size_mb": os.path.getsize(out) / 1e6}
+
+
+def run_bare(db: str, out: str) -> dict:
+    """The same Events and Articles cells, written by openpyxl alone (rows prepared before timing)."""
+    from openpyxl import Workbook
+
+    from annotator.db.project import Project
+    from annotator.export import source as S
+    from annotator.export.columns import EventLayout
+    from annotator.export.workbook import ArticleLayout, write_events
+
+    project = Project.open(db)
+    coders = S.scope_coders(project, S.ExportScope())
+    layout = EventLayout(project.codebook)
+    events: list[list] = []
+    write_events(events.append, project, layout, coders, lambda n: None)
+    alayout = ArticleLayout(project.codebook, coders)
+    articles = [alayout.row(a) for batch in S.iter_articles(project, coders) for a in batch]
+    project.close()
+    t = time.perf_counter()
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet("Events")
+    ws.append([c.name for c in layout.columns])
+    for row in events:
+        ws.append(row)
+    ws = wb.create_sheet("Articles")
+    ws.append([c.name for c in alayout.columns])
+    for row in articles:
+        ws.append(row)
+    wb.save(out)
+    return {"seconds": time.perf_counter() - t, "peak_mb": peak_mb(), "rows": len(events),
+            "size_mb": os.path.getsize(out) / 1e6}
+
+
+def child(kind: str, db: Path, out: Path) -> dict:
+    res = subprocess.run([sys.executable, __file__, "--child", kind, "--db", str(db), "--out", str(out)],
+                         capture_output=True, text=True, check=False)
+    if res.returncode != 0:
+        raise SystemExit(f"{kind} failed:\n{res.stderr}")
+    return json.loads(res.stdout.strip().splitlines()[-1])
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--events", type=int, default=100_000)
+    ap.add_argument("--db", type=Path, default=None, help="cached benchmark project (built if missing)")
+    ap.add_argument("--out", type=Path, default=None)
+    ap.add_argument("--no-bare", action="store_true", help="skip the bare openpyxl loop (slow)")
+    ap.add_argument("--child", choices=["xlsx", "csv", "bare"], help=argparse.SUPPRESS)
+    args = ap.parse_args()
+    if args.child:
+        fn = run_bare if args.child == "bare" else run_export
+        print(json.dumps(fn(str(args.db), str(args.out))))
+        return 0
+    db = args.db or Path(tempfile.gettempdir()) / f"annotator-bench-export-{args.events}.annotator"
+    if not db.exists():
+        t = time.perf_counter()
+        build_project(db, args.events)
+        print(f"built {db} in {time.perf_counter() - t:.1f} s")
+    with tempfile.TemporaryDirectory() as tmp:
+        tmp = Path(tmp)
+        results = {"export xlsx": child("xlsx", db, tmp / "bench.xlsx"),
+                   "export csv": child("csv", db, tmp / "bench.csv")}
+        if not args.no_bare:
+            results["bare openpyxl"] = child("bare", db, tmp / "bare.xlsx")
+    print(f"{args.events:,} events ({os.cpu_count()} CPUs, Python {sys.version.split()[0]})")
+    print(f"{'':16}{'seconds':>9}{'peak MB':>9}{'file MB':>9}")
+    for name, r in results.items():
+        print(f"{name:16}{r['seconds']:9.2f}{r['peak_mb']:9.0f}{r['size_mb']:9.1f}")
+    x = results["export xlsx"]
+    ok = x["seconds"] < 15 and x["peak_mb"] < 500
+    line = f"targets (< 15 s, < 500 MB): {'met' if ok else 'NOT met'}"
+    if "bare openpyxl" in results:
+        ratio = x["seconds"] / results["bare openpyxl"]["seconds"]
+        line += f"; overhead ratio export/bare = {ratio:.2f} (target < 1.5)"
+        ok = ok and ratio < 1.5
+    print(line)
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
