@@ -49,7 +49,7 @@ class Gazetteer:
                     self.bare_admin.add(v)
         for p in data["places"]:
             rec = {"name": p["name"], "admin1": p.get("admin1"), "lat": p.get("lat"), "lon": p.get("lon"), "level": "place"}
-            for v in p["variants"] + [p["name"]]:
+            for v in p["variants"] + ([] if p.get("suffix_only") else [p["name"]]):
                 self.exact.setdefault(v, rec)
                 self.folded.setdefault(_fold(v), rec)
         self.max_words = max(len(v.split()) for v in self.exact)
