@@ -182,3 +182,13 @@ def test_result_dict_has_the_cli_keys():
                 "scott_pi", "fleiss_kappa", "gwet_ac1", "alpha_ci95", "notes"):
         assert key in d
     assert not any(isinstance(v, float) and math.isnan(v) for v in d.values())
+
+
+def test_pairwise_agreement_for_three_or_more_coders():
+    m = [[1, 2, 3, 1, 2], [1, 2, 3, 1, 2], [2, 2, 1, 1, 3]]
+    res = reliability(m, "nominal", n_boot=0, coder_labels=["ana", "ben", "chen"])
+    pairs = {tuple(p["coders"]): p for p in res.to_dict()["pairs"]}
+    assert set(pairs) == {("ana", "ben"), ("ana", "chen"), ("ben", "chen")}
+    assert pairs[("ana", "ben")]["percent_agreement"] == 1.0 and pairs[("ana", "ben")]["cohen_kappa"] == pytest.approx(1.0)
+    assert pairs[("ana", "chen")]["percent_agreement"] == pytest.approx(0.4)
+    assert "pairs" not in reliability(m[:2], "nominal", n_boot=0).to_dict()

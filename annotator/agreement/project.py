@@ -563,7 +563,7 @@ def _project_agreement(data: ProjectData, fields, n_boot: int, seed: int, empty_
                                         "not matched", "empty_as_value": empty_as_value}
 
     def run(coded, notes: list[str], extra: dict) -> dict:
-        res = reliability(coded, n_boot=n_boot, seed=seed)
+        res = reliability(coded, n_boot=n_boot, seed=seed, coder_labels=names)
         d = res.to_dict()
         d["notes"] = notes + d["notes"]
         d.update(extra)

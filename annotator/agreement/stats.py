@@ -408,6 +408,7 @@ class Reliability:
     alpha_engine: str | None = None
     set_distance: str | None = None
     notes: list[str] = field(default_factory=list)
+    pairs: list[dict[str, Any]] | None = None   # per pair of coders, when there are three or more
 
     def to_dict(self) -> dict[str, Any]:
         """The ``annotator reliability --json`` object (plus a few extra keys)."""
@@ -420,6 +421,7 @@ class Reliability:
             "observed_disagreement": self.observed_disagreement,
             "expected_disagreement": self.expected_disagreement,
             "alpha_engine": self.alpha_engine, "set_distance": self.set_distance,
+            **({"pairs": self.pairs} if self.pairs is not None else {}),
         }
 
 
@@ -436,7 +438,7 @@ def _fmt_units(idx: np.ndarray, labels: Sequence[str] | None, limit: int = 8) ->
 def reliability(matrix: Sequence[Sequence[Any]] | Coded, level: str = "nominal", *,
                 unit_labels: Sequence[str] | None = None, coder_labels: Sequence[str] | None = None,
                 n_boot: int = DEFAULT_BOOTSTRAP, seed: int = DEFAULT_SEED, set_distance: str = "masi",
-                use_package: bool = True) -> Reliability:
+                use_package: bool = True, pairs: bool = True) -> Reliability:
     """Every coefficient for a coders x units matrix (``None`` cells = missing)."""
     if set_distance not in SET_DISTANCES:
         raise ReliabilityError(f"unknown set distance {set_distance!r}; use masi or jaccard")
@@ -513,7 +515,24 @@ def reliability(matrix: Sequence[Sequence[Any]] | Coded, level: str = "nominal",
                     notes.append("bootstrap interval for alpha undefined: most resamples contain a single value.")
 
     _kappas(coded, res, notes)
+    if pairs and C >= 3:
+        res.pairs = pairwise(coded, coder_labels, set_distance)
     return res
+
+
+def pairwise(coded: Coded, coder_labels: Sequence[str] | None = None, set_distance: str = "masi") -> list[dict[str, Any]]:
+    """Agreement of every pair of coders on the units both coded: which coder deviates from the others."""
+    out = []
+    C = coded.n_coders
+    names = [str(coder_labels[i]) if coder_labels is not None else str(i + 1) for i in range(C)]
+    for a in range(C):
+        for b in range(a + 1, C):
+            sub = Coded(coded.codes[[a, b]], coded.domain, coded.level, coded.numeric)
+            r = reliability(sub, n_boot=0, set_distance=set_distance, use_package=False, pairs=False)
+            out.append({"coders": [names[a], names[b]], "n_units": r.n_units,
+                        "percent_agreement": r.percent_agreement, "cohen_kappa": r.cohen_kappa,
+                        "krippendorff_alpha": r.krippendorff_alpha})
+    return out
 
 
 def _show(v: Any) -> str:

@@ -41,6 +41,7 @@ class AgreementRow:
     n_units: int
     n_values: int
     notes: list[str] = dc_field(default_factory=list)
+    pairs: list[dict[str, Any]] = dc_field(default_factory=list)
 
     @property
     def verdict(self) -> str:
@@ -56,12 +57,16 @@ def rows_from_result(result: dict[str, Any]) -> list[AgreementRow]:
         ci = d.get("alpha_ci95")
         out.append(AgreementRow(name, d.get("level") or "", d.get("krippendorff_alpha"),
                                 tuple(ci) if ci else None, d.get("percent_agreement"), int(d.get("n_units") or 0),
-                                int(d.get("n_values") or 0), list(d.get("notes") or [])))
+                                int(d.get("n_values") or 0), list(d.get("notes") or []), list(d.get("pairs") or [])))
     return out
 
 
 def _num(x: float | None) -> str:
     return "undefined" if x is None else f"{x:.3f}"
+
+
+def _pct(x: float | None) -> str:
+    return "–" if x is None else f"{100 * x:.0f}%"
 
 
 class AgreementTableModel(QAbstractTableModel):
@@ -114,7 +119,9 @@ class AgreementTableModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.ToolTipRole:
             head = {"good": "alpha >= 0.800: reliable", "tentative": "0.667 <= alpha < 0.800: tentative conclusions only",
                     "low": "alpha < 0.667: not reliable", "undefined": "alpha undefined"}[r.verdict]
-            return "\n".join([head, *r.notes])
+            pairs = [f"{' – '.join(p['coders'])}: agreement {_pct(p.get('percent_agreement'))}, "
+                     f"alpha {_num(p.get('krippendorff_alpha'))} ({p.get('n_units', 0)} units)" for p in r.pairs]
+            return "\n".join([head, *r.notes, *(["by pair of coders:"] + pairs if pairs else [])])
         if role == Qt.ItemDataRole.TextAlignmentRole and col >= 2:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         return None
