@@ -267,8 +267,10 @@ def load_codings(project, coders: list[str] | None = None, min_coders: int = 2) 
     ent_rows: list[int] = []
     ent_ids: list[int] = []
     get_event = by_event.get
+    last_eid, ev = None, None
     for eid, fname, value in ev_fvs:
-        ev = get_event(eid)
+        if eid != last_eid:  # an event's values are usually stored together: one lookup per event
+            last_eid, ev = eid, get_event(eid)
         if ev is None:
             continue  # deleted or proposed event, or another kind of coder
         per_field = cache.get(fname)
