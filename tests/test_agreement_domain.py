@@ -91,3 +91,45 @@ def test_ordinal_category_uses_vocabulary_order(tmp_path):
         assert d["krippendorff_alpha"] is not None
     finally:
         p.close()
+
+
+def test_unrelated_events_are_not_forced_into_a_pair(tmp_path):
+    from annotator.db.project import Project
+
+    p = Project.create(tmp_path / "split.annotator")
+    try:
+        a = add_article(p, "a.txt")
+        code(p, "ana", a, [ev(side="KNU/KNLA", units=("LIB 402",), cmin=12, cmax=12, place="Hpapun",
+                              mode="desert/defect", salience="main")])
+        code(p, "ben", a, [ev(actor="Myanmar police", side="CDM", units=("IB 9",), cmin=1, cmax=1, place="Mandalay",
+                              mode="surrender", salience="background")])
+        data = prepare(p)
+        assert sorted(len(g.members) for g in data.groups) == [1, 1]
+        res = project_agreement(p, n_boot=0, data=data)
+        assert res["event_present"]["percent_agreement"] == 0.0
+        assert res["fields"]["actor"]["n_units"] == 0
+    finally:
+        p.close()
+
+
+def test_empty_as_value_or_missing(tmp_path, capsys):
+    from annotator.db.project import Project
+
+    p = Project.create(tmp_path / "empty.annotator")
+    try:
+        for i, (x, y) in enumerate([("KNU/KNLA", None), ("KNU/KNLA", "KNU/KNLA"), ("CDM", "CDM")]):
+            a = add_article(p, f"e{i}.txt", text=f"text {i}")
+            code(p, "ana", a, [ev(side=x, units=("LIB 1",), place="Hpapun")])
+            code(p, "ben", a, [ev(side=y, units=("LIB 1",), place="Hpapun")])
+        path = str(p.path)
+    finally:
+        p.close()
+    assert main(["agreement", path, "--json", "--bootstrap", "0", "--field", "receiving_side"]) == 0
+    as_value = json.loads(capsys.readouterr().out)["fields"]["receiving_side"]
+    assert as_value["n_units"] == 3 and as_value["percent_agreement"] == pytest.approx(2 / 3)
+    assert any("counted as the value '(empty)'" in n for n in as_value["notes"])
+    assert main(["agreement", path, "--json", "--bootstrap", "0", "--field", "receiving_side",
+                 "--empty-as-missing"]) == 0
+    missing = json.loads(capsys.readouterr().out)["fields"]["receiving_side"]
+    assert missing["n_units"] == 2 and missing["percent_agreement"] == 1.0
+    assert any("dropped as missing" in n for n in missing["notes"])
