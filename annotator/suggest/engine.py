@@ -38,7 +38,7 @@ FIELDS = ("actor", "receiving_side", "unit", "count", "rank", "location", "date"
 MAX_CANDIDATES = 5
 THRESHOLD = {"actor": 0.42, "receiving_side": 0.6, "unit": 0.4, "count": 0.42, "rank": 0.45, "location": 0.45, "date": 0.45}
 
-_SIDE_LINK = re.compile(r"(?i)\b(?:to|into|joined|joining|join|joins|with|alongside|welcomed\s+by|received\s+by|sheltered\s+by)\s+(?:the\s+)?(?:(?!(?:after|before|when|while|in|on|at|near|as|because|following|during|by|from|of)\b)[\w’'-]+\s+){0,3}$")
+_SIDE_LINK = re.compile(r"(?i)(?<!according )(?<!according  )\b(?:to|into|joined|joining|join|joins|with|alongside|welcomed\s+by|received\s+by|sheltered\s+by)\s+(?:the\s+)?(?:(?!(?:after|before|when|while|in|on|at|near|as|because|following|during|by|from|of)\b)[\w’'-]+\s+){0,3}$")
 _FROM_LINK = re.compile(r"(?i)\b(?:from|of|left|quit|deserted|abandoned)\s+(?:the\s+)?(?:[\w’'-]+\s+){0,2}$")
 _BASED = re.compile(r"(?i)\b(?:based|stationed|headquartered|garrisoned|deployed|sent|sending|reinforcements?|troops)\s+(?:\w+\s+)?(?:in|at|from)\s+(?:the\s+(?:town|city|village)\s+of\s+)?$|\bfrom\s+$")
 _AT = re.compile(r"(?i)\b(?:in|at|near|outside|inside|around)\s+(?:the\s+(?:town|city|village|township)\s+of\s+)?$")
@@ -49,6 +49,7 @@ _SINCE_CLAUSE = re.compile(r"(?i)\bsince\b[^.,;]{0,70}$")
 _NAMED = re.compile(r"[A-Z][\w’'-]+(?:\s+[A-Z][\w’'-]+)*,\s*$")
 _SPEAKER = re.compile(r"(?i)\s*(?:\)\s*)?(?:['’]s\s+)?(?:\w+\s+)?(?:said|says|told|spokes\w+|statement|announced|claimed|reported)\b")
 _RANK_NAME = re.compile(r"\s+(?:(?:U|Daw|Saw|Sai|Nai|Khun|Mahn|Padoh|Salai)\s+)?[A-Z][a-z]+(?:\s+[A-Z][a-z]+){1,3}\b(?!\s+(?:Army|Force|Forces|Battalion|Division|Command|State|Region|Township))")
+_OWNER_GAP = re.compile(r"(?i)\s*(?:district|region|township|state|-based|based|area|['’]s)?\s*")
 _CAP = re.compile(r"(?<=[\w,;)’'] )[A-Z][a-z][\w’'-]*")
 _NEGATED = re.compile(r"(?i)\b(?:not|no|never|denied|deny|denies|refused|refuse|urged?|urging|encourag\w+|call(?:ed|ing|s)?\s+on|invit\w+|appeal\w*|demand\w*|ultimatum|threaten\w*|warn\w*)\b[^.]{0,40}$")
 
@@ -66,15 +67,18 @@ class Mention:
 class _Triggers:
     def __init__(self):
         data = load("triggers")
-        self.weights = [w for _, w in data["triggers"]]
-        self.rx = re.compile(r"(?i)\b(?:" + "|".join(f"(?P<t{i}>{p})" for i, (p, _) in enumerate(data["triggers"])) + r")\b")
+        self.weights = [t[1] for t in data["triggers"]]
+        self.needs_people = [len(t) > 2 and t[2] == "people" for t in data["triggers"]]
+        self.people = re.compile(r"(?i)\b(?:" + data["people_nouns"] + r")\b")
+        self.rx = re.compile(r"(?i)\b(?:" + "|".join(f"(?P<t{i}>{t[0]})" for i, t in enumerate(data["triggers"])) + r")\b")
         self.force = re.compile(r"(?i)\b(?:" + data["force_nouns"] + r")\b")
         self.background = re.compile(r"(?i)" + data["background_cues"])
         self.negative = re.compile(r"(?i)\b(?:" + "|".join(data["negative"]) + r")\b")
         self.strong_force = re.compile(r"(?i)\b(?:soldiers?|troops?|army|military|police(?:men|man)?|junta|battalions?|militia(?:men)?|servicem[ae]n|tatmadaw)\b")
 
-    def find(self, text: str) -> list[tuple[int, int, float]]:
-        return [(m.start(), m.end(), self.weights[int(m.lastgroup[1:])]) for m in self.rx.finditer(text)]
+    def find(self, text: str) -> list[tuple[int, int, float, bool]]:
+        return [(m.start(), m.end(), self.weights[i], self.needs_people[i])
+                for m in self.rx.finditer(text) for i in (int(m.lastgroup[1:]),)]
 
 
 class SuggestionEngine:
@@ -181,7 +185,7 @@ class SuggestionEngine:
     def _groups(self, ctx: "_Context") -> list[Mention]:
         text = ctx.text
         out: list[Mention] = []
-        named = _groups.find_groups(text)
+        named = ctx.groups()
         spans = bytearray(len(text))
         prev_role: dict[int, str] = {}
         for s, e, g in named:
@@ -200,9 +204,9 @@ class SuggestionEngine:
                 g = _groups.Group(_groups.generic_value("military", ctx.demonym), None)
                 as_side = False
             if as_side:
-                base = 0.2 if g.generic else 0.25
+                base = 0.15 if g.generic else 0.2
                 if ctx.trigger_in_sentence(s) and _SIDE_LINK.search(before) and ctx.trigger_before(s, 90):
-                    base += 0.37
+                    base += 0.42
                 if re.match(r"\s*(?:spokes\w+|said|says|told|statement|leader|chairman|minister)", after, re.I):
                     base -= 0.1
                 out.append(Mention("receiving_side", g.side, s, e, ctx.score(s, e, base), {"generic": g.generic}))
@@ -349,6 +353,9 @@ class SuggestionEngine:
             before = text[ctx.floor(p["start"], 60):p["start"]]
             if _BASED.search(before):
                 base -= 0.3
+            if any(0 <= gs - p["end"] <= 16 and g.side and not g.actor and _OWNER_GAP.fullmatch(text[p["end"]:gs])
+                   for gs, ge, g in ctx.groups()):
+                base -= 0.2  # "Dawei District People's Defense Force": part of a group's name
             if _HARM_NEAR.search(text, max(0, p["start"] - 50), min(len(text), p["end"] + 30)):
                 base -= 0.2
             if any(q is not p and q["start"] != p["start"] and len(q["name"]) > len(p["name"]) and q["name"].startswith(p["name"] + " ")
@@ -466,7 +473,15 @@ class _Context:
         self.trig = trig
         self.sents: list[Sentence] = split_sentences(text) or [Sentence(0, len(text), 1.0)]
         self.starts = [s.start for s in self.sents]
-        self.triggers = [t for t in trig.find(text) if not _NEGATED.search(text[max(0, t[0] - 60):t[0]])]
+        self.triggers = []
+        for s, e, w, people in trig.find(self.text):
+            if _NEGATED.search(self.text[max(0, s - 60):s]):
+                continue
+            if people:
+                sent = self.sents[self.sent_of(s)]
+                if not trig.people.search(self.text, sent.start, sent.end):
+                    continue  # "young men fled to Thailand": not soldiers
+            self.triggers.append((s, e, w))
         self.sent_trig: dict[int, list[tuple[int, int, float]]] = {}
         for t in self.triggers:
             self.sent_trig.setdefault(self.sent_of(t[0]), []).append(t)
@@ -474,11 +489,17 @@ class _Context:
         self.gaz_found: list[dict] = []
         self._ranks: list[dict] | None = None
         self._units: list[dict] | None = None
+        self._groups: list | None = None
         self._background: dict[int, bool] = {}
         self.country, self.demonym = _groups.article_country(text)
         countries = load("groups")["countries"]
         self.country_names = set(countries) | {"Myanmar", "Burma", "Thailand", "China", "India", "Bangladesh", "Laos"}
         self.country_words = {self.country, "Burma", "Myanmar"} if self.country == "Myanmar" else {self.country}
+
+    def groups(self) -> list:
+        if self._groups is None:
+            self._groups = _groups.find_groups(self.text)
+        return self._groups
 
     def units(self) -> list[dict]:
         if self._units is None:
