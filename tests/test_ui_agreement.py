@@ -111,7 +111,7 @@ def test_settle_by_picking_a_coder_value(qtbot, project):
     with project.Session() as s:
         d = s.query(Decision).one()
         assert (d.field, d.decided_by, d.reason, d.chosen_from) == ("count", "sup", "the article says twelve", "ana")
-    assert view.model.index(0, 0).data().startswith("✓ ")
+    assert view.model.index(0, 0).data().startswith("✓ Count — a1.txt")
 
 
 def test_settle_with_a_typed_value_and_bad_input(qtbot, project):

@@ -302,6 +302,8 @@ class AgreementView(QWidget):
         split = QSplitter(Qt.Orientation.Vertical)
         split.addWidget(self.table)
         split.addWidget(self.chart)
+        split.setSizes([360, 360])
+        self.table.horizontalHeader().setStretchLastSection(True)
         lay = QVBoxLayout(self)
         lay.addLayout(top)
         lay.addWidget(split, 1)

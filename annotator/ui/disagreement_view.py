@@ -18,8 +18,8 @@ from typing import Any
 
 from PySide6.QtCore import QAbstractListModel, QModelIndex, QObject, QRunnable, Qt, QThreadPool, Signal, Slot
 from PySide6.QtGui import QBrush, QColor, QKeySequence, QTextCharFormat, QTextCursor, QUndoCommand, QUndoStack
-from PySide6.QtWidgets import (QAbstractItemView, QButtonGroup, QGridLayout, QGroupBox, QHBoxLayout, QLabel,
-                               QLineEdit, QListView, QPlainTextEdit, QPushButton, QRadioButton, QSplitter,
+from PySide6.QtWidgets import (QAbstractItemView, QButtonGroup, QGridLayout, QGroupBox, QHBoxLayout, QHeaderView,
+                               QLabel, QLineEdit, QListView, QPlainTextEdit, QPushButton, QRadioButton, QSplitter,
                                QTableWidget, QTableWidgetItem, QTextEdit, QVBoxLayout, QWidget)
 
 from annotator.agreement.disagreements import (EVENT_PRESENT, Disagreement, progress_text, settle, undo_settle,
@@ -60,7 +60,7 @@ class DisagreementListModel(QAbstractListModel):
         d = self._items[index.row()]
         if role == Qt.ItemDataRole.DisplayRole:
             where = d.article_label + (f" · event [{d.event_summary}]" if d.event_key else "")
-            return f"{'✓ ' if d.settled else ''}{where} — {d.label}"
+            return f"{'✓ ' if d.settled else ''}{d.label} — {where}"
         if role == Qt.ItemDataRole.ForegroundRole and d.settled:
             return QBrush(QColor("#777777"))
         if role == Qt.ItemDataRole.ToolTipRole:
@@ -208,6 +208,7 @@ class DisagreementView(QWidget):
         self.compare.setObjectName("comparison")
         self.compare.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.compare.setWordWrap(True)
+        self.compare.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
 
         box = QGroupBox("Decision")
         self.choice_group = QButtonGroup(self)
@@ -258,6 +259,7 @@ class DisagreementView(QWidget):
         right.addWidget(top)
         right.addWidget(self.compare)
         right.addWidget(box)
+        right.setSizes([380, 140, 240])
         split = QSplitter(Qt.Orientation.Horizontal)
         split.addWidget(left)
         split.addWidget(right)
