@@ -315,8 +315,12 @@ def _package_alpha(p: _Pairable, coded: Coded, V: int, set_distance: str) -> flo
     counts = np.zeros((n_units, V), dtype=np.int64)
     np.add.at(counts, (p.val_unit, p.val_code), 1)
     domain = coded.numeric if coded.level in ("interval", "ratio") else np.arange(V)
-    return float(krippendorff.alpha(value_counts=counts, value_domain=domain,
-                                    level_of_measurement=coded.level))
+    try:
+        value = float(krippendorff.alpha(value_counts=counts, value_domain=domain,
+                                         level_of_measurement=coded.level))
+    except (ValueError, ZeroDivisionError, FloatingPointError):
+        return None  # the same formulas below give the answer
+    return value if math.isfinite(value) else None
 
 
 def _patterns(coded: Coded, p: _Pairable):
