@@ -285,6 +285,16 @@ class CodingForm(QWidget):
         i = keys.index(self.current) if self.current in keys else (-1 if step > 0 else 0)
         self.focus_field(*keys[(i + step) % len(keys)])
 
+    def focus_event_step(self, step: int) -> None:
+        """Jump to the first field of the next (previous) event; from the article fields F7 goes to event 1."""
+        ids = [b.ev_state.id for b in self.event_boxes]
+        if not ids or not self.codebook.event_fields:
+            return
+        cur = self.current[0] if self.current else None
+        i = ids.index(cur) + step if cur in ids else (0 if step > 0 else len(ids) - 1)
+        i = max(0, min(len(ids) - 1, i))
+        self.focus_field(ids[i], self.codebook.event_fields[0].name)
+
     def current_event(self) -> str | None:
         if self.current and self.current[0]:
             return self.current[0]

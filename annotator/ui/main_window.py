@@ -274,6 +274,15 @@ class MainWindow(QMainWindow):
             if dlg_cls is not None:
                 dlg_cls(self.project, self).exec()
 
+    def assign_dialog(self) -> None:
+        try:
+            from annotator.ui.assign_dialog import AssignDialog  # type: ignore
+        except ImportError:
+            QMessageBox.information(self, "Not available", "Assigning articles is not available in this version.")
+            return
+        AssignDialog(self.project, self).exec()
+        self.reload_queue()
+
     def open_optional_view(self, module: str) -> None:
         try:
             mod = __import__(f"annotator.ui.{module}", fromlist=["x"])

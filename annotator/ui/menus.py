@@ -38,6 +38,8 @@ ACTIONS = [
     ("&Go", "prev_article", "&Previous article", ["Ctrl+PgUp", "Alt+Left"], lambda w: w.go(-1)),
     ("&Go", "next_field", "Next &field", ["F8"], lambda w: w.form.focus_step(1)),
     ("&Go", "prev_field", "Previous fi&eld", ["Shift+F8"], lambda w: w.form.focus_step(-1)),
+    ("&Go", "next_event", "Next e&vent", ["F7"], lambda w: w.form.focus_event_step(1)),
+    ("&Go", "prev_event", "Previous eve&nt", ["Shift+F7"], lambda w: w.form.focus_event_step(-1)),
     ("&Go", "focus_queue", "&Queue", ["Ctrl+1"], lambda w: w.queue.table.setFocus()),
     ("&Go", "focus_article", "&Article text", ["Ctrl+2"], lambda w: w.view.text.setFocus()),
     ("&Go", "focus_form", "Coding f&orm", ["Ctrl+3"],
@@ -46,9 +48,10 @@ ACTIONS = [
     ("&View", "sort_relevance", "Sort queue by &relevance", ["Ctrl+Shift+S"], lambda w: w.queue.sort_by_relevance()),
     ("&View", "agreement", "&Agreement…", [], lambda w: w.open_optional_view("agreement_view")),
     ("&View", "disagreement", "&Disagreements…", [], lambda w: w.open_optional_view("disagreement_view")),
+    ("&Supervisor", "assign", "&Assign articles to coders…", [], "assign_dialog"),
     ("&Help", "shortcuts", "&Keyboard shortcuts", ["F1"], "show_shortcuts"),
 ]
-OPTIONAL = {"export": "annotator.ui.export_dialog", "agreement": "annotator.ui.agreement_view",
+OPTIONAL = {"export": "annotator.ui.export_dialog", "assign": "annotator.ui.assign_dialog", "agreement": "annotator.ui.agreement_view",
             "disagreement": "annotator.ui.disagreement_view"}
 
 
