@@ -111,3 +111,15 @@ def test_excel_sep_line_quotes_and_single_column(tmp_path, capsys):
     d = _run_json(capsys, str(g), "--level", "nominal")
     assert d["n_units"] == 0 and d["krippendorff_alpha"] is None
     assert any("no unit was coded by two or more coders" in n for n in d["notes"])
+
+
+def test_ordinal_labels_with_order(tmp_path, capsys):
+    labels = {1: "very low", 2: "low", 3: "mid", 4: "high", 5: "very high"}
+    rows = [tuple(None if v is None else labels[v] for v in r) for r in REF_ROWS]
+    f = _write(tmp_path / "labels.csv", rows)
+    d = _run_json(capsys, str(f), "--level", "ordinal", "--order", "very low,low,mid,high,very high")
+    assert d["krippendorff_alpha"] == pytest.approx(0.815, abs=0.001)
+    assert main(["reliability", str(f), "--level", "ordinal", "--order", "low,mid"]) == 1
+    err = capsys.readouterr().err
+    assert "labels.csv" in err and "'very low' is not one of --order" in err
+    assert main(["reliability", str(f), "--level", "nominal", "--order", "low,mid"]) == 2

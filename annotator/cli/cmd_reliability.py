@@ -28,6 +28,8 @@ def register(subparsers) -> None:
     p.add_argument("--coders-in-rows", action="store_true", help="the CSV has one row per coder instead")
     p.add_argument("--bootstrap", type=int, default=1000, metavar="N", help="bootstrap resamples for the alpha interval (0 = none)")
     p.add_argument("--seed", type=int, default=None, help="seed of the bootstrap")
+    p.add_argument("--order", metavar="A,B,C",
+                   help="ordinal labels from lowest to highest (e.g. low,mid,high): cells hold these labels")
     p.set_defaults(func=run)
 
 
@@ -41,6 +43,10 @@ def run(args: argparse.Namespace) -> int:
         mf = read_matrix_csv(args.matrix, coders_in_rows=args.coders_in_rows)
     except MatrixFileError as exc:
         raise CliError(str(exc)) from None
+    if args.order:
+        if args.level != "ordinal":
+            raise CliError("--order is for --level ordinal", EXIT_USAGE)
+        mf.matrix = _ranks(args.matrix, mf, [x.strip() for x in args.order.split(",") if x.strip()])
     try:
         res = reliability(mf.matrix, args.level, unit_labels=mf.units, coder_labels=mf.coders,
                           n_boot=args.bootstrap, seed=DEFAULT_SEED if args.seed is None else args.seed)
@@ -51,6 +57,25 @@ def run(args: argparse.Namespace) -> int:
     else:
         print(format_table(res, coders=mf.coders))
     return 0
+
+
+def _ranks(path, mf, order: list[str]) -> list[list]:
+    """Labels -> their rank in ``order`` (case-insensitive); an unknown label is an error naming the cell."""
+    index = {label.casefold(): i + 1 for i, label in enumerate(order)}
+    out = []
+    for c, row in enumerate(mf.matrix):
+        ranks = []
+        for u, v in enumerate(row):
+            if v is None:
+                ranks.append(None)
+                continue
+            r = index.get(str(v).strip().casefold())
+            if r is None:
+                raise CliError(f"{path}: coder {mf.coders[c]}, unit {mf.units[u]}: {v!r} is not one of --order "
+                               f"({', '.join(order)})")
+            ranks.append(r)
+        out.append(ranks)
+    return out
 
 
 def _num(x) -> str:
