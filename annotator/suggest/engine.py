@@ -36,6 +36,8 @@ from annotator.suggest.text import Sentence, split_sentences, unwrap
 ENGINE_VERSION = "1"
 FIELDS = ("actor", "receiving_side", "unit", "count", "rank", "location", "date")
 MAX_CANDIDATES = 5
+# a candidate must also come within DELTA of the field's best one: a short list is a confident one
+DELTA = {"actor": 0.3, "receiving_side": 0.35, "unit": 0.5, "count": 0.3, "rank": 0.4, "location": 0.35, "date": 0.3}
 THRESHOLD = {"actor": 0.42, "receiving_side": 0.6, "unit": 0.4, "count": 0.42, "rank": 0.45, "location": 0.45, "date": 0.45}
 
 _SIDE_LINK = re.compile(r"(?i)(?<!according )(?<!according  )\b(?:to|into|joined|joining|join|joins|with|alongside|welcomed\s+by|received\s+by|sheltered\s+by)\s+(?:the\s+)?(?:(?!(?:after|before|when|while|in|on|at|near|as|because|following|during|by|from|of)\b)[\w’'-]+\s+){0,3}$")
@@ -374,7 +376,7 @@ class SuggestionEngine:
                     p["admin1"] = follow["name"]
                 elif len(near) == 1:
                     p["admin1"] = next(iter(near))
-            extra = {"text": p["text"], "admin1": p["admin1"], "lat": p["lat"], "lon": p["lon"]}
+            extra = {"text": p["text"], "admin1": p["admin1"], "lat": p["lat"], "lon": p["lon"], "level": p["level"]}
             out.append(Mention("location", p["name"], p["start"], p["end"], ctx.score(p["start"], p["end"], base), extra))
         return out
 
@@ -599,10 +601,20 @@ def _rank_candidates(mentions: list[Mention], text: str) -> dict:
         cands.sort(key=lambda x: (-x[0], x[1].start))
         if f == "receiving_side" and any(not m.extra.get("generic") and sc >= THRESHOLD[f] for sc, m in cands):
             cands = [(sc, m) for sc, m in cands if not m.extra.get("generic")]
+        if f == "location":
+            # a state or region goes below the more specific places in it ("Hpapun" before "Kayin State")
+            specific = {}
+            for sc, m in cands:
+                if m.extra.get("level") != "admin1" and m.extra.get("admin1"):
+                    specific[m.extra["admin1"]] = max(specific.get(m.extra["admin1"], 0), sc)
+            cands = [(sc - 0.2 if m.extra.get("level") == "admin1" and specific.get(m.value, 0) >= sc - 0.2 else sc, m)
+                     for sc, m in cands]
+            cands.sort(key=lambda x: (-x[0], x[1].start))
+        floor = max(THRESHOLD[f], (cands[0][0] - DELTA[f]) if cands else 0)
         out = []
         seen_counts = set()
         for sc, m in cands:
-            if sc < THRESHOLD[f] or len(out) >= MAX_CANDIDATES:
+            if sc < floor or len(out) >= MAX_CANDIDATES:
                 continue
             item = _item(f, m, sc)
             if f == "count":
