@@ -616,7 +616,7 @@ def _rank_candidates(mentions: list[Mention], text: str) -> dict:
         for sc, m in cands:
             if sc < floor or len(out) >= MAX_CANDIDATES:
                 continue
-            item = _item(f, m, sc)
+            item = _item(f, m, sc, text)
             if f == "count":
                 k = (item["min"], item["max"])
                 if k in seen_counts:
@@ -627,10 +627,8 @@ def _rank_candidates(mentions: list[Mention], text: str) -> dict:
     return fields
 
 
-def _item(f: str, m: Mention, sc: float) -> dict:
-    item: dict = {"value": m.value}
-    if "text" in m.extra:
-        item["text"] = m.extra["text"]
+def _item(f: str, m: Mention, sc: float, text: str) -> dict:
+    item: dict = {"value": m.value, "text": m.extra.get("text") or text[m.start:m.end]}
     if f == "count":
         item["min"], item["max"] = m.extra["min"], m.extra["max"]
         if m.extra.get("approx"):
