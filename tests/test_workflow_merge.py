@@ -263,7 +263,7 @@ def test_refuses_codings_of_another_coder(su):
     bad = _tamper(su, f"INSERT INTO coders (id, name, kind, created_at) VALUES ('{other}', 'mallory', 'coder', "
                       f"'2024-01-01T00:00:00')", f"UPDATE codings SET coder_id = '{other}'")
     assert ben_id
-    _refused(su, bad, "belongs to another coder")
+    _refused(su, bad, "coded as 'mallory', not as the package's coder 'ana'", "--coder ana")
 
 
 def test_refuses_an_id_that_is_not_a_uuid(su):

@@ -325,7 +325,9 @@ def _read(project: Project, path: Path, r: _Reader) -> PackageData:
         if c["article_id"] not in articles:
             raise r.fail(f"{what} refers to an article that is not in the package")
         if c["coder_id"] != coder_id:
-            raise r.fail(f"{what} belongs to another coder than the package's ({coder_name})")
+            other = next((str(x["name"]) for x in coders if x["id"] == c["coder_id"]), "another coder")
+            raise r.fail(f"{what} was coded as {other!r}, not as the package's coder {coder_name!r} "
+                         f"(open the package as {coder_name}: annotator gui FILE --coder {coder_name})")
         if c["status"] not in STATUSES:
             raise r.fail(f"{what}: unknown status {_show(c['status'])}")
         if c["article_id"] in seen_articles:
