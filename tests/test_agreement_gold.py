@@ -68,3 +68,34 @@ def test_reordered_and_perturbed_codings(seed_project, tmp_path, gold):
     assert res["fields"]["count"]["level"] == "nominal"
     assert res["event_present"]["percent_agreement"] == pytest.approx((n_events - 1) / n_events)
     assert dropped["actor"]
+
+
+def test_settling_every_disagreement_gives_back_the_gold_codings(seed_project, tmp_path, gold):
+    """ana codes the gold, ben differs (order, a count, a mode, a missing event); the supervisor settles every
+    disagreement with ana's value: the reconciled export is the gold file again (event order aside)."""
+    from annotator.agreement.disagreements import complete_reconciled, progress_text, settle
+    from annotator.interchange import export_codings
+
+    ben = copy.deepcopy(gold)
+    multi = next(a for a in ben if len(a.get("events") or []) >= 2)
+    multi["events"].reverse()
+    multi["events"][0]["count_min"] = 999
+    multi["events"][0]["mode"] = "desert" if multi["events"][0].get("mode") == "surrender" else "surrender"
+    next(a for a in ben if a is not multi and a.get("events"))["events"].pop()
+    _import(seed_project, tmp_path, gold, "ana")
+    _import(seed_project, tmp_path, ben, "ben")
+    data = prepare(seed_project)
+    items = list_disagreements(seed_project, data=data)
+    assert {d.field for d in items} == {"count", "mode", "event_present"}
+    for d in items:
+        ana = next(v for v in d.values if v.coder == "ana")
+        settle(seed_project, d, ana.value, decided_by="sup", reason="as in the text", chosen_from="ana", data=data)
+    assert progress_text(list_disagreements(seed_project)) == f"{len(items)} of {len(items)} disagreements settled"
+    assert complete_reconciled(seed_project) == len(gold) - 2   # the two settled articles already have one
+
+    def canonical(codings):
+        return {a["file"]: ({k: v for k, v in a.items() if k != "events"},
+                            sorted(json.dumps(e, sort_keys=True) for e in a.get("events") or []))
+                for a in codings}
+
+    assert canonical(export_codings(seed_project, reconciled=True)) == canonical(gold)

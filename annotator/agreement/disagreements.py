@@ -230,6 +230,25 @@ def _agreed_event_values(cb, g: EventGroup) -> dict[str, tuple[dict, tuple[int, 
     return out
 
 
+def merged_extra(extras: list[dict[str, Any] | None]) -> dict[str, Any] | None:
+    """The interchange extras of a reconciled coding/event from the coders' ones: the key layout
+    (``_keys``, ``_nulls``) of the first coder, other kept keys only where all coders agree."""
+    extras = [e for e in extras if isinstance(e, dict)]
+    if not extras:
+        return None
+    out: dict[str, Any] = {}
+    for k, v in extras[0].items():
+        if k in ("_keys", "_nulls") or all(e.get(k) == v for e in extras[1:]):
+            out[k] = v
+    return out or None
+
+
+def _extras(s, model, ids: list[str]) -> dict[str, Any]:
+    if not ids:
+        return {}
+    return dict(s.execute(select(model.id, model.extra).where(model.id.in_(ids))).all())
+
+
 def seed_reconciled(project, data: ProjectData, articles: list[ArticleCodings], open_articles: set[str] | None = None,
                     batch: int = 200) -> int:
     """Create the reconciled coding of each article that has none, from the coders' consensus.
@@ -259,7 +278,9 @@ def seed_reconciled(project, data: ProjectData, articles: list[ArticleCodings], 
                     status = "in_progress"
                 else:
                     status = "not_relevant" if statuses == {"not_relevant"} else "done"
-                c = Coding(article_id=art.article_id, coder_id=rc_id, status=status)
+                coding_extras = _extras(s, Coding, [art.coders[x].coding_id for x in coders])
+                c = Coding(article_id=art.article_id, coder_id=rc_id, status=status,
+                           extra=merged_extra([coding_extras.get(art.coders[x].coding_id) for x in coders]))
                 s.add(c)
                 s.flush()
                 for f in cb.article_fields:
@@ -273,7 +294,10 @@ def seed_reconciled(project, data: ProjectData, articles: list[ArticleCodings], 
                 for g in groups_by_article.get(art.article_id, []):
                     if len(g.members) < len(coders):
                         continue
-                    ev = Event(id=reconciled_event_id(g.key), coding_id=c.id, position=pos, coder_id=rc_id)
+                    member_ids = [g.members[x].event_id for x in sorted(g.members)]
+                    ev_extras = _extras(s, Event, member_ids)
+                    ev = Event(id=reconciled_event_id(g.key), coding_id=c.id, position=pos, coder_id=rc_id,
+                               extra=merged_extra([ev_extras.get(i) for i in member_ids]))
                     pos += 1
                     s.add(ev)
                     for name, (value, span) in _agreed_event_values(cb, g).items():
@@ -308,7 +332,14 @@ def _create_reconciled_event(project, store, article_id: str, g: EventGroup, onl
     if source and source in g.members and not only_agreed:
         g = EventGroup(g.article_id, {source: g.members[source]})
     values = {name: (value, "reconciled", span) for name, (value, span) in _agreed_event_values(cb, g).items()}
-    return store.add_event(article_id, values, event_id=eid)
+    store.add_event(article_id, values, event_id=eid)
+    with project.session() as s:
+        member_ids = [g.members[x].event_id for x in sorted(g.members)]
+        extras = _extras(s, Event, member_ids)
+        ev = s.get(Event, eid)
+        if ev is not None:
+            ev.extra = merged_extra([extras.get(i) for i in member_ids])
+    return eid
 
 
 @dataclass
