@@ -291,3 +291,12 @@ def test_long_pages_stay_fast(rules_engine):
     r = rules_engine.suggest(text)
     assert time.perf_counter() - t < 5
     assert len(r["events"]) <= 8
+
+
+def test_related_post_titles_alone_do_not_make_a_page_relevant(engine):
+    page = ("Floods Cut Roads Across Bago Region as Rivers Rise\n\nJuly 4, 2024\n\n"
+            "Heavy rain has flooded large parts of Bago Region, forcing thousands of families from their homes, "
+            "relief workers said on Thursday. Boats carried residents to monasteries on higher ground.\n\n"
+            "Related Posts\n\nOver 100 Junta Troops Surrender to AA in Rakhine's Maungdaw\nJuly 2, 2024\n\n"
+            "Twelve Soldiers From LIB 402 Defect to KNU in Hpapun Township\nJune 28, 2024\n")
+    assert engine.suggest(page)["relevant"] < 0.5

@@ -572,8 +572,10 @@ class _Context:
             force = 1.0 if self.trig.force.search(rest) else 0.35
             if self.trig.negative.search(rest) and not self.trig.strong_force.search(rest):
                 force = 0.2  # "lawmakers defected from the party"
-            hits.append(w * sent.weight * force)
-        hits.sort(reverse=True)
+            hits.append((w * sent.weight * force, sent.weight))
+        # headline-like lines (a page's own title, but also related-post titles) only back up the body
+        body = any(sw != 0.8 and h >= 0.3 for h, sw in hits)
+        hits = sorted((h if body or sw != 0.8 else h * 0.4 for h, sw in hits), reverse=True)
         p = 1.0
         for h in hits[:6]:
             p *= 1 - 0.75 * h
