@@ -71,6 +71,7 @@ def split_sentences(text: str) -> list[Sentence]:
         key = line.strip()
         if key:
             seen[key] = seen.get(key, 0) + 1
+    body_seen = False
     for line in lines:
         lstart, lend = pos, pos + len(line)
         pos = lend + 1
@@ -79,6 +80,10 @@ def split_sentences(text: str) -> list[Sentence]:
         w = line_weight(line)
         if seen.get(line.strip(), 0) > 1:
             w = min(w, 0.3)  # menus and teaser titles repeat on saved web pages
+        if w == 0.8 and body_seen:
+            w = 0.4  # a title below the article body is a related post's
+        if w == 1.0 and len(line) > 150:
+            body_seen = True
         start = lstart
         for m in _END.finditer(line):
             cut = lstart + m.start()
