@@ -20,7 +20,7 @@ def test_agreement_package_never_imports_qt():
              "    return real(name, *a, **k)\n"
              "builtins.__import__ = guard\n"
              "import annotator.agreement, annotator.agreement.stats, annotator.agreement.project\n"
-             "import annotator.agreement.disagreements, annotator.agreement.csvmatrix\n"
+             "import annotator.agreement.disagreements, annotator.agreement.csvmatrix, annotator.coding\n"
              "import annotator.cli.cmd_reliability, annotator.cli.cmd_agreement\n"
              "print('ok')\n")
     out = subprocess.run([sys.executable, "-c", code_], capture_output=True, text=True, timeout=120)

@@ -12,7 +12,7 @@ disagreement is settled it is a complete coding that exports like any other.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field as dc_field
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import select

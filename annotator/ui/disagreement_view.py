@@ -14,12 +14,11 @@ connection); settling writes through the view's project in small transactions.
 from __future__ import annotations
 
 from collections import Counter
-from typing import Any
 
 from PySide6.QtCore import QAbstractListModel, QModelIndex, QObject, QRunnable, Qt, QThreadPool, Signal, Slot
 from PySide6.QtGui import QBrush, QColor, QKeySequence, QTextCharFormat, QTextCursor, QUndoCommand, QUndoStack
 from PySide6.QtWidgets import (QAbstractItemView, QButtonGroup, QGridLayout, QGroupBox, QHBoxLayout, QHeaderView,
-                               QLabel, QLineEdit, QListView, QPlainTextEdit, QPushButton, QRadioButton, QSplitter,
+                               QLabel, QLineEdit, QListView, QPushButton, QRadioButton, QSplitter,
                                QTableWidget, QTableWidgetItem, QTextEdit, QVBoxLayout, QWidget)
 
 from annotator.agreement.disagreements import (EVENT_PRESENT, Disagreement, progress_text, settle, undo_settle,
