@@ -618,8 +618,11 @@ def _project_agreement(data: ProjectData, fields, n_boot: int, seed: int, empty_
             if r is not None:
                 b.put(coder, u, r)
             cnt.put(coder, u, len(ca.events))
-    out["relevant"] = run(b.coded("nominal"), [], {"scope": "article", "level": "nominal"})
-    out["event_count"] = run(cnt.coded("ratio"), [], {"scope": "article", "level": "ratio"})
+    out["relevant"] = run(b.coded("nominal"), ["relevance is the coder's 'relevant' value, else 'no' for an article "
+                                               "marked not relevant, else 'yes' when the coder coded events."],
+                          {"scope": "article", "level": "nominal"})
+    out["event_count"] = run(cnt.coded("ratio"), ["the number of events each coder coded in the article (ratio level)."],
+                             {"scope": "article", "level": "ratio"})
     g_art = np.asarray([art_index[g.article_id] for g in groups], dtype=np.int64)
     coded_article = art_mask[:, g_art] if G else np.zeros((C, 0), dtype=bool)
     present = np.where(coded_article, (grow >= 0).astype(np.int64), -1)     # 0 = absent, 1 = present
