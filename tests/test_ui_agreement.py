@@ -246,3 +246,18 @@ def test_undo_and_redo_a_decision(qtbot, project):
     assert first.settled and first.decision["chosen_from"] == "ben"
     with project.Session() as s:
         assert s.query(Decision).one().reason == "ben read it right"
+
+
+def test_keyboard_settling(qtbot, project):
+    view, n = _disagreements(qtbot, project, field="count")
+    view.show()
+    view.other_radio.setChecked(True)
+    qtbot.keyClicks(view.other_edit, "12")
+    qtbot.keyClick(view.other_edit, Qt.Key.Key_Return)
+    assert view.reason_edit.hasFocus() or not view.isActiveWindow()
+    qtbot.keyClicks(view.reason_edit, "the text says twelve")
+    with qtbot.waitSignal(view.settled, timeout=5000):
+        qtbot.keyClick(view.reason_edit, Qt.Key.Key_Return)
+    assert view.progress.text() == "1 of 1 disagreement settled"
+    with project.Session() as s:
+        assert s.query(Decision).one().value == {"text": "12", "min": 12, "max": 12}
