@@ -505,7 +505,9 @@ def reliability(matrix: Sequence[Sequence[Any]] | Coded, level: str = "nominal",
             else:
                 res.alpha_engine = "annotator.agreement.stats"
             res.krippendorff_alpha = a
-            if n_boot > 0:
+            if n_boot <= 0:
+                notes.append("no bootstrap interval for alpha was requested.")
+            else:
                 patterns, counts = _patterns(coded, p)
                 boots = _bootstrap_alpha(coded, patterns, pattern_weights(counts, n_boot, seed), delta)
                 ok = boots[np.isfinite(boots)]
