@@ -505,3 +505,23 @@ def test_full_date_helper():
     from annotator.export.columns import full_date
     assert full_date("2024-01-24") == date(2024, 1, 24)
     assert full_date("2024-02-30") is None and full_date("2023-11") is None and full_date(None) is None
+
+
+def test_parallel_halves_give_the_same_events_sheet(project, tmp_path, monkeypatch):
+    """A large Events sheet is written by this and a helper process; the result is the same workbook."""
+    import annotator.export.workbook as W
+    store = CodingStore(project, "bob")
+    for i in range(7):
+        aid = add_article(project, f"=Extra {i}", position=100 + i, file_name=f"x{i}.txt")
+        store.add_event(aid, FULL_EVENT)
+    single, split = tmp_path / "single.xlsx", tmp_path / "split.xlsx"
+    r1 = export_project(project, single)
+    monkeypatch.setattr(W, "PARALLEL_MIN_EVENTS", 1)
+    r2 = export_project(project, split)
+    assert r1["events_rows"] == r2["events_rows"] == 10
+    assert r1["formula_like_text_cells"] == r2["formula_like_text_cells"] > 0
+    a = pd.read_excel(single, sheet_name="Events")
+    b = pd.read_excel(split, sheet_name="Events")
+    pd.testing.assert_frame_equal(a, b)
+    ws = openpyxl.load_workbook(split)["Events"]
+    assert [c.row for c in ws["A"]] == list(range(1, 12))

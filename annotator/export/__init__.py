@@ -57,7 +57,7 @@ def write_json(project: Project, path: str | Path, scope: ExportScope = ExportSc
 
 
 def export_project(project: Project, path: str | Path, scope: ExportScope = ExportScope(),
-                   progress: Progress | None = None) -> dict[str, Any]:
+                   progress: Progress | None = None, agreement: bool = True) -> dict[str, Any]:
     """Export in the format named by ``path``'s suffix; returns a small report (row counts...).
 
     Raises ``ExportError`` for a problem the user can fix (unknown suffix or
@@ -76,7 +76,7 @@ def export_project(project: Project, path: str | Path, scope: ExportScope = Expo
         raise ExportError(f"{path}: is a folder; give a file name")
     try:
         if suffix == ".xlsx":
-            return write_workbook(project, path, scope, progress)
+            return write_workbook(project, path, scope, progress, agreement=agreement)
         if suffix == ".csv":
             return write_events_csv(project, path, scope, progress)
         return write_json(project, path, scope, progress)

@@ -177,13 +177,22 @@ class EventLayout:
         self.columns = _dedupe([*EVENT_FIXED_BEFORE, *(c for fc in self.fields for c in fc.columns),
                                 *EVENT_FIXED_AFTER])
 
+        self._plan = [(fc.field.name, fc.cells, fc.blank, fc.origin) for fc in self.fields]
+
     def row(self, article: list[Any], coder: str, position: int, values: dict[str, tuple[Any, str]],
             coded_at: datetime | None) -> list[Any]:
         out = [*article, coder, position]
-        for fc in self.fields:
-            vo = values.get(fc.field.name)
-            out += fc.row(vo[0], vo[1]) if vo else fc.blank
-        out.append(coded_at)
+        extend, append = out.extend, out.append
+        get = values.get
+        for name, cells, blank, origin in self._plan:  # FieldColumns.row, inlined: the hot loop
+            vo = get(name)
+            if vo is None or not vo[0]:
+                extend(blank)
+            else:
+                extend(cells(vo[0]))
+                if origin:
+                    append(vo[1])
+        append(coded_at)
         return out
 
 

@@ -112,13 +112,19 @@ class EventRecord:
     coder: str
     position: int  # 1-based, as shown in the app
     values: dict[str, tuple[Any, str]]  # field -> (value, origin)
-    coded_at: str  # latest change of the event or one of its values (UTC ISO)
+    coded_at: str  # the event's last change (setting a value touches its event), UTC ISO
 
 
-def iter_events(project: Project, coders: list[CoderInfo], batch: int = BATCH) -> Iterator[list[EventRecord]]:
-    """Batches of events in article import order, then coder, then event position."""
+def iter_events(project: Project, coders: list[CoderInfo], batch: int = BATCH, offset: int = 0,
+                limit: int | None = None) -> Iterator[list[EventRecord]]:
+    """Batches of events in article import order, then coder, then event position.
+
+    ``offset``/``limit`` select a slice of that (total) order, so that two
+    processes can each write half of a large Events sheet.
+    """
     ids = [c.id for c in coders]
-    q = (select(Event.id, Event.position, Event.updated_at, Coding.article_id, Coder.name, Article.file_name,
+    q = (select(Event.id, Event.position, Event.updated_at, Event.coding_id, Coding.article_id, Coder.name,
+                Article.file_name,
                 Article.title, Article.outlet, Article.url, Article.published)
          .join(Coding, Event.coding_id == Coding.id)
          .join(Coder, Coding.coder_id == Coder.id)
@@ -126,41 +132,41 @@ def iter_events(project: Project, coders: list[CoderInfo], batch: int = BATCH) -
          .where(*_live_events(), Coding.coder_id.in_(ids))
          .order_by(Article.position, Article.id, case((Coder.kind == "reconciled", 1), else_=0), Coder.name,
                    Event.position, Event.id))
+    if offset or limit is not None:
+        q = q.limit(-1 if limit is None else limit).offset(offset)
     with project.engine.connect() as conn:
         raw = conn.connection.driver_connection  # the sqlite3 connection: values are the hot loop
         result = conn.execution_options(yield_per=batch).execute(q)
         for part in result.partitions(batch):
-            values = _event_values(raw, [r[0] for r in part])
-            out = []
-            for ev_id, pos, ev_updated, art_id, coder, file_name, title, outlet, url, published in part:
-                vals, coded = values.get(ev_id, _NO_VALUES)
-                out.append(EventRecord(art_id, article_file(file_name, art_id), title, outlet, url, published, coder,
-                                       (pos or 0) + 1, vals, coded if coded > (ev_updated or "") else ev_updated))
-            yield out
+            values = _event_values(raw, list(dict.fromkeys(r[3] for r in part)))
+            yield [EventRecord(art_id, article_file(file_name, art_id), title, outlet, url, published, coder,
+                               (pos or 0) + 1, values.get(ev_id, _NO_VALUES), ev_updated)
+                   for ev_id, pos, ev_updated, _, art_id, coder, file_name, title, outlet, url, published in part]
 
 
-_NO_VALUES: tuple[dict, str] = ({}, "")
+_NO_VALUES: dict = {}
 
 
-def _event_values(raw, event_ids: list[str]) -> dict[str, tuple[dict[str, tuple[Any, str]], str]]:
-    """event id -> ({field: (value, origin)}, latest updated_at) for a batch of events.
+def _event_values(raw, coding_ids: list[str]) -> dict[str, dict[str, tuple[Any, str]]]:
+    """event id -> {field: (value, origin)} for the events of a batch of codings.
 
-    Read with the sqlite3 cursor and decoded with one ``json.loads`` per batch
-    (a million tiny ``json.loads`` calls cost more than the rest of the export).
+    Read through the (coding, event, field) index with the sqlite3 cursor and
+    decoded with one ``json.loads`` per batch: a million tiny ``json.loads``
+    calls and ORM rows would cost more than the rest of the export.
     """
-    table = FieldValue.__table__
-    sql = (f"SELECT event_id, field, origin, updated_at, value FROM {table.name} "
-           f"WHERE event_id IN ({','.join('?' * len(event_ids))})")
-    rows = raw.execute(sql, event_ids).fetchall()
-    decoded = json.loads("[" + ",".join(r[4] if r[4] is not None else "null" for r in rows) + "]")
-    out: dict[str, tuple[dict[str, tuple[Any, str]], str]] = {}
-    for (ev_id, field, origin, updated, _), value in zip(rows, decoded):
-        entry = out.get(ev_id)
-        if entry is None:
-            entry = out[ev_id] = ({}, updated or "")
-        elif updated and updated > entry[1]:
-            entry = out[ev_id] = (entry[0], updated)
-        entry[0][field] = (value, origin)
+    out: dict[str, dict[str, tuple[Any, str]]] = {}
+    table = FieldValue.__table__.name
+    for start in range(0, len(coding_ids), BATCH):
+        chunk = coding_ids[start:start + BATCH]
+        rows = raw.execute(f"SELECT event_id, field, origin, value FROM {table} "
+                           f"WHERE coding_id IN ({','.join('?' * len(chunk))}) AND event_id IS NOT NULL",
+                           chunk).fetchall()
+        decoded = json.loads("[" + ",".join([r[3] if r[3] is not None else "null" for r in rows]) + "]")
+        for (ev_id, field, origin, _), value in zip(rows, decoded):
+            entry = out.get(ev_id)
+            if entry is None:
+                entry = out[ev_id] = {}
+            entry[field] = (value, origin)
     return out
 
 

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import os
 import time
 from datetime import datetime, timezone
 from pathlib import Path
@@ -14,6 +15,7 @@ from annotator.export import source as S
 from annotator.export.columns import ARTICLE_COLUMNS, EventLayout, FieldColumns, dedupe, full_date, utc_datetime
 from annotator.export.xlsx import Column, SheetWriter, StreamingWorkbook
 
+PARALLEL = True  # write half of a large Events sheet in a helper process (two CPUs)
 Progress = Callable[[int, int], None]  # (done, total); raise ExportCancelled inside to stop
 
 
@@ -27,15 +29,50 @@ def article_cells(rec) -> list[Any]:
 
 
 def write_events(sheet_append: Callable[[list[Any]], None], project: Project, layout: EventLayout,
-                 coders: list[S.CoderInfo], tick: Callable[[int], None]) -> int:
-    """Stream the Events table to ``sheet_append``; returns the number of rows."""
+                 coders: list[S.CoderInfo], tick: Callable[[int], None], offset: int = 0,
+                 limit: int | None = None) -> int:
+    """Stream the Events table (or the slice ``offset``/``limit``) to ``sheet_append``; returns the rows."""
     n = 0
-    for batch in S.iter_events(project, coders):
+    last_id, cells = None, []
+    for batch in S.iter_events(project, coders, offset=offset, limit=limit):
         for ev in batch:
-            sheet_append(layout.row(article_cells(ev), ev.coder, ev.position, ev.values, utc_datetime(ev.coded_at)))
+            if ev.article_id != last_id:  # an article's events come together
+                last_id, cells = ev.article_id, article_cells(ev)
+            sheet_append(layout.row(cells, ev.coder, ev.position, ev.values, utc_datetime(ev.coded_at)))
         n += len(batch)
         tick(len(batch))
     return n
+
+
+PARALLEL_MIN_EVENTS = 20_000  # below this a second process costs more than it saves
+
+
+def write_events_sheet(sheet: SheetWriter, project: Project, layout: EventLayout, coders: list[S.CoderInfo],
+                       n_events: int, tick: Callable[[int], None]) -> int:
+    """The Events rows; a large table is split in two halves written by this and a helper process."""
+    if n_events < PARALLEL_MIN_EVENTS or (os.cpu_count() or 1) < 2 or not PARALLEL:
+        return write_events(sheet.append, project, layout, coders, tick)
+    from annotator.export import parallel
+
+    half = n_events // 2
+    first_row = sheet.row_count + half + 1
+    job = parallel.start_events_half(project.path, coders, half, first_row, sheet.book.styles,
+                                     sheet.encoder.letters)
+    try:
+        n = write_events(sheet.append, project, layout, coders, tick, offset=0, limit=half)
+        try:
+            rows_file, n_rest, stats = job.result()
+        except parallel.HelperFailed:  # write the second half here instead
+            return n + write_events(sheet.append, project, layout, coders, tick, offset=n)
+    except BaseException:
+        job.cancel()
+        raise
+    try:
+        sheet.append_rows_file(rows_file, n_rest, stats)
+    finally:
+        job.cancel()  # removes the helper's file
+    tick(n_rest)
+    return n + n_rest
 
 
 class ArticleLayout:
@@ -149,8 +186,12 @@ def _cell(v: Any) -> Any:
 
 
 def write_workbook(project: Project, path: str | Path, scope: S.ExportScope = S.ExportScope(),
-                   progress: Progress | None = None) -> dict[str, Any]:
-    """Write the analysis workbook to ``path``; returns the row counts and cleaning report."""
+                   progress: Progress | None = None, agreement: bool = True) -> dict[str, Any]:
+    """Write the analysis workbook to ``path``; returns the row counts, cleaning report and timings.
+
+    ``agreement=False`` skips the agreement statistics (their bootstrap is the
+    slowest part of a large export); the Agreement sheet then says so.
+    """
     started = time.monotonic()
     exported_at = datetime.now(timezone.utc).replace(microsecond=0, tzinfo=None)
     codebook = project.codebook
@@ -167,12 +208,22 @@ def write_workbook(project: Project, path: str | Path, scope: S.ExportScope = S.
             progress(min(done, total), total)
 
     tick(0)
+    timings: dict[str, float] = {}
+    clock = time.monotonic()
+
+    def lap(name: str) -> None:
+        nonlocal clock
+        now = time.monotonic()
+        timings[name] = round(now - clock, 2)
+        clock = now
+
     book = StreamingWorkbook()
     try:
         layout = EventLayout(codebook)
         events = book.sheet("Events", layout.columns)
-        rows_events = write_events(events.append, project, layout, coders, tick)
+        rows_events = write_events_sheet(events, project, layout, coders, n_events, tick)
         events.close()
+        lap("events")
 
         alayout = ArticleLayout(codebook, coders)
         arts = book.sheet("Articles", alayout.columns)
@@ -183,8 +234,13 @@ def write_workbook(project: Project, path: str | Path, scope: S.ExportScope = S.
             rows_articles += len(batch)
             tick(len(batch))
         arts.close()
+        lap("articles")
 
-        header, rows, message = agreement_table(project)
+        if agreement:
+            header, rows, message = agreement_table(project)
+        else:
+            header, rows, message = [], [], ("Agreement was not computed for this export (it was switched off); "
+                                             "run `annotator agreement PROJECT` or export again with it.")
         if message:
             ag = book.sheet("Agreement", [Column("agreement", width=90)])
             ag.append([message])
@@ -193,6 +249,7 @@ def write_workbook(project: Project, path: str | Path, scope: S.ExportScope = S.
             for r in rows:
                 ag.append(r)
         ag.close()
+        lap("agreement")
 
         write_codebook(book, codebook, layout, alayout)
 
@@ -227,11 +284,13 @@ def write_workbook(project: Project, path: str | Path, scope: S.ExportScope = S.
                               "(never a formula). Cut cells end with a marker; the JSON export holds the full text. "
                               "Times are UTC."])
         about.close()
+        lap("other sheets")
         book.save(path)
+        lap("save")
     except BaseException:
         book.discard()
         raise
     tick(1)
     report.update(formula_like_text_cells=st.formula_like, illegal_removed=st.illegal_removed,
-                  truncated=st.truncated, seconds=round(time.monotonic() - started, 2))
+                  truncated=st.truncated, seconds=round(time.monotonic() - started, 2), timings=timings)
     return report

@@ -69,6 +69,7 @@ class ExportDialog(QDialog):
         self.project = project
         self._thread: QThread | None = None
         self._worker: ExportWorker | None = None
+        self._out_path = ""
 
         self.format_box = QComboBox()
         for suffix in FORMATS:
@@ -154,7 +155,8 @@ class ExportDialog(QDialog):
         self._worker.moveToThread(self._thread)
         self._thread.started.connect(self._worker.run)
         self._worker.progressed.connect(self._on_worker_progressed)
-        self._worker.finished.connect(lambda report, p=str(path): self._on_worker_finished(p, report))
+        self._out_path = str(path)
+        self._worker.finished.connect(self._on_worker_finished)  # bound slots: queued into the GUI thread
         self._worker.failed.connect(self._on_worker_failed)
         self._worker.cancelled.connect(self._on_worker_cancelled)
         self._thread.start()
@@ -164,10 +166,13 @@ class ExportDialog(QDialog):
             self._worker.cancel()
             self.status_label.setText("Cancelling...")
 
+    @Slot(int, int)
     def _on_worker_progressed(self, done: int, total: int) -> None:
         self.progress_bar.setValue(int(100 * done / total) if total else 0)
 
-    def _on_worker_finished(self, path: str, report: dict) -> None:
+    @Slot(dict)
+    def _on_worker_finished(self, report: dict) -> None:
+        path = self._out_path
         self._stop_thread()
         self.progress_bar.setValue(100)
         rows = report.get("events_rows", 0)
@@ -177,11 +182,13 @@ class ExportDialog(QDialog):
         self.status_label.setText(f"Exported {rows:,} events to {path}.{extra}")
         self.export_finished.emit(path, report)
 
+    @Slot(str)
     def _on_worker_failed(self, message: str) -> None:
         self._stop_thread()
         self._show_error(message)
         self.export_failed.emit(message)
 
+    @Slot()
     def _on_worker_cancelled(self) -> None:
         self._stop_thread()
         self.progress_bar.setValue(0)
