@@ -151,7 +151,7 @@ def test_engine_relearns_after_the_coder_teaches_it(qtbot, qsettings, seed_proje
     start = text.index("Karenni Nationalities Defense Force")
     win.view.select_span(start, start + len("Karenni Nationalities Defense Force"))
     win.action_map["fill_receiving_side"].trigger()
-    assert len(learned_patterns(seed_project)) >= 1
+    assert len(learned_patterns(seed_project)) >= 1, (win.form.banner.text(), win.ctrl.state)
     win.go(1)  # opening the next article notices the new pattern and rebuilds the engine
     qtbot.waitUntil(lambda: win.engine_version not in (None, "fake-learned-0"), timeout=10000)
     win.stop_worker()

@@ -381,7 +381,15 @@ class CodingController(QObject):
                         keys.append(k)
                 value = {"text": f"{vs.value.get('text') or ''}; {text}".strip("; "), "keys": keys}
         if f.scope == "event" and event_id is None:
-            self.undo.push(AddEventCommand(self, self.article_id, {field: (value, "typed", evidence)}))
+            # a new event, then the value (set_value also teaches the engine the words)
+            self.undo.beginMacro(f"Fill {field} from the article")
+            try:
+                add = AddEventCommand(self, self.article_id, {})
+                self.undo.push(add)
+                if add.event_id:
+                    self._push_value(add.event_id, field, value, "typed", evidence, f"Fill {field} from the article")
+            finally:
+                self.undo.endMacro()
         else:
             self._push_value(event_id, field, value, "typed", evidence, f"Fill {field} from the article")
         self.view.set_focus_span(evidence, scroll=False)
