@@ -111,6 +111,9 @@ def _event(ctx, g, top) -> dict | None:
     if info["count"]:
         c = info["count"][0]
         count = {"text": c.extra["text"], "min": c.extra["min"], "max": c.extra["max"]}
+        for flag in ("approx", "includes_family"):
+            if c.extra.get(flag):
+                count[flag] = True
     ranks: list[str] = []
     for m in sorted(info["rank"], key=lambda m: m.start):
         if m.value not in ranks:
