@@ -25,6 +25,9 @@ def register(subparsers) -> None:
     who.add_argument("--coder", metavar="NAME", help="only this coder's codings")
     who.add_argument("--reconciled", action="store_true", help="only the reconciled coding")
     who.add_argument("--all-coders", action="store_true", help="every coder's codings (the default)")
+    p.add_argument("--no-agreement", action="store_true",
+                   help="(.xlsx) skip the agreement statistics, the slowest part of a large export; the "
+                        "Agreement sheet then says so")
     p.set_defaults(func=run)
 
 
@@ -39,7 +42,7 @@ def run(args: argparse.Namespace) -> int:
     scope = ExportScope(coder=args.coder, reconciled=bool(args.reconciled))
     project = open_project(args.project)
     try:
-        report = export_project(project, out, scope)
+        report = export_project(project, out, scope, agreement=not args.no_agreement)
     except ExportError as exc:
         raise CliError(str(exc)) from None
     finally:
