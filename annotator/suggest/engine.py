@@ -52,6 +52,7 @@ _NAMED = re.compile(r"[A-Z][\w’'-]+(?:\s+[A-Z][\w’'-]+)*,\s*$")
 _SPEAKER = re.compile(r"(?i)\s*(?:\)\s*)?(?:['’]s\s+)?(?:\w+\s+)?(?:said|says|told|spokes\w+|statement|announced|claimed|reported)\b")
 _RANK_NAME = re.compile(r"\s+(?:(?:U|Daw|Saw|Sai|Nai|Khun|Mahn|Padoh|Salai)\s+)?[A-Z][a-z]+(?:\s+[A-Z][a-z]+){1,3}\b(?!\s+(?:Army|Force|Forces|Battalion|Division|Command|State|Region|Township))")
 _OWNER_GAP = re.compile(r"(?i)\s*(?:district|region|township|state|-based|based|area|['’]s)?\s*")
+_MYANMAR_ADMIN1 = {a["name"] for a in load("places")["admin1"] if "country" not in a}
 _CAP = re.compile(r"(?<=[\w,;)’'] )[A-Z][a-z][\w’'-]*")
 _NEGATED = re.compile(r"(?i)\b(?:not|no|never|denied|deny|denies|refused|refuse|urged?|urging|encourag\w+|call(?:ed|ing|s)?\s+on|invit\w+|appeal\w*|demand\w*|ultimatum|threaten\w*|warn\w*)\b[^.]{0,40}$")
 
@@ -163,7 +164,6 @@ class SuggestionEngine:
 
     # ------------------------------------------------------------------ core
     def _rule_mentions(self, ctx: "_Context") -> list[Mention]:
-        ctx.gaz_found = self._gaz.find(ctx.text)
         mentions: list[Mention] = []
         mentions += self._groups(ctx)
         mentions += self._units(ctx)
@@ -301,6 +301,16 @@ class SuggestionEngine:
                         r"(?i)\b(?:including|among\s+them|such\s+as)\b[^.;]*$", text[ctx.floor(r["start"], 60):r["start"]]):
                     base -= 0.25  # one of a larger group
                 out.append(Mention("count", words, r["start"], name.end(), ctx.score(r["start"], name.end(), base), extra))
+                # "Police Lieutenant Colonel Tun Tun and 12 policemen": one more than the number
+                nxt = re.match(r"\s+and\s+", text[name.end():name.end() + 8])
+                if nxt:
+                    for m in out:
+                        if m.start == name.end() + nxt.end() and m.extra.get("min") and m.extra["min"] > 1:
+                            lo, hi = m.extra["min"] + 1, None if m.extra["max"] is None else m.extra["max"] + 1
+                            words2 = text[r["start"]:m.end]
+                            ex = dict(m.extra, min=lo, max=hi, text=words2)
+                            out.append(Mention("count", words2, r["start"], m.end, m.score + 0.05, ex))
+                            break
         return out
 
     def _ranks(self, ctx) -> list[Mention]:
@@ -488,12 +498,14 @@ class _Context:
         for t in self.triggers:
             self.sent_trig.setdefault(self.sent_of(t[0]), []).append(t)
         self.ref = _dates.parse_iso(published) or _dates.dateline(text)
-        self.gaz_found: list[dict] = []
         self._ranks: list[dict] | None = None
         self._units: list[dict] | None = None
         self._groups: list | None = None
         self._background: dict[int, bool] = {}
-        self.country, self.demonym = _groups.article_country(text)
+        self.gaz_found = _places.gazetteer().find(self.text)
+        myanmar_places = sum(1 for p in self.gaz_found if p["level"] in ("place", "admin1") and p["lat"] is not None
+                             and 9 < p["lat"] < 29 and 92 < (p["lon"] or 0) < 101.5 and p["admin1"] in _MYANMAR_ADMIN1)
+        self.country, self.demonym = _groups.article_country(self.text, {"Myanmar": 2 * myanmar_places})
         countries = load("groups")["countries"]
         self.country_names = set(countries) | {"Myanmar", "Burma", "Thailand", "China", "India", "Bangladesh", "Laos"}
         self.country_words = {self.country, "Burma", "Myanmar"} if self.country == "Myanmar" else {self.country}

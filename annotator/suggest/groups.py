@@ -71,13 +71,15 @@ def find_generic_forces(text: str) -> list[tuple[int, int, str]]:
     return [(m.start(), m.end(), gen_map[_fold(m.group(0))]) for m in gen_rx.finditer(text)]
 
 
-def article_country(text: str) -> tuple[str, str]:
-    """(country, demonym) the article is mostly about; Myanmar when unclear."""
+def article_country(text: str, votes: dict[str, int] | None = None) -> tuple[str, str]:
+    """(country, demonym) the article is mostly about; Myanmar when unclear.
+    ``votes`` adds evidence found elsewhere (Myanmar places in the gazetteer)."""
     *_, countries, c_words, c_rx = _index()
     counts = Counter(c_words[m.group(0)] for m in c_rx.finditer(text))
+    counts.update(votes or {})
     if not counts:
         return "Myanmar", countries["Myanmar"]["demonym"]
-    name = counts.most_common(1)[0][0]
+    name = max(counts, key=lambda c: (counts[c], c == "Myanmar"))  # a tie goes to Myanmar, the corpus default
     return name, countries[name]["demonym"]
 
 
