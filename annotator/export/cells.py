@@ -11,12 +11,12 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 EXCEL_CELL_LIMIT = 32_767
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 # everything XML 1.0 does not allow (control characters, lone surrogates, U+FFFE/U+FFFF)
-_ILLEGAL_XML = re.compile("[^\t\n\r\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+ILLEGAL_XML = re.compile("[^\t\n\r\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 CUT_MARKER = " [... cut: {shown:,} of {total:,} characters shown; the full text is in the JSON export]"
 
 
@@ -26,11 +26,6 @@ class CleanStats:
     illegal_removed: int = 0  # cells that had XML-illegal characters removed
     truncated: int = 0  # cells cut at Excel's limit
     formula_like: int = 0  # text cells that start like a formula, written as text
-    examples: list[str] = field(default_factory=list)
-
-    def note(self, what: str) -> None:
-        if len(self.examples) < 5:
-            self.examples.append(what)
 
 
 def utf16_len(text: str) -> int:
@@ -57,8 +52,8 @@ def truncate(text: str, limit: int = EXCEL_CELL_LIMIT) -> tuple[str, bool]:
 
 def clean_text(text: str, stats: CleanStats | None = None) -> str:
     """``text`` without XML-illegal characters and cut to Excel's limit."""
-    if _ILLEGAL_XML.search(text):
-        text = _ILLEGAL_XML.sub("", text)
+    if ILLEGAL_XML.search(text):
+        text = ILLEGAL_XML.sub("", text)
         if stats is not None:
             stats.illegal_removed += 1
     if len(text) > EXCEL_CELL_LIMIT // 2:

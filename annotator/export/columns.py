@@ -174,7 +174,7 @@ class EventLayout:
 
     def __init__(self, codebook: Codebook):
         self.fields = [FieldColumns(f, origin=True) for f in codebook.event_fields]
-        self.columns = _dedupe([*EVENT_FIXED_BEFORE, *(c for fc in self.fields for c in fc.columns),
+        self.columns = dedupe([*EVENT_FIXED_BEFORE, *(c for fc in self.fields for c in fc.columns),
                                 *EVENT_FIXED_AFTER])
 
         self._plan = [(fc.field.name, fc.cells, fc.blank, fc.origin) for fc in self.fields]
@@ -196,7 +196,7 @@ class EventLayout:
         return out
 
 
-def _dedupe(columns: list[Column]) -> list[Column]:
+def dedupe(columns: list[Column]) -> list[Column]:
     """Column names made unique (a codebook field may be called like a fixed column)."""
     seen: set[str] = set()
     out = []
@@ -208,6 +208,3 @@ def _dedupe(columns: list[Column]) -> list[Column]:
         out.append(c if name == c.name else Column(name, c.kind, c.width, c.choices, c.strict))
     return out
 
-
-def dedupe(columns: list[Column]) -> list[Column]:
-    return _dedupe(columns)

@@ -23,9 +23,9 @@ class ExportCancelled(Exception):
     """Raised by a progress callback to stop an export; nothing is written."""
 
 
-def article_cells(rec) -> list[Any]:
-    return [rec.article_id if hasattr(rec, "article_id") else rec.id, rec.file, rec.title, rec.outlet, rec.url,
-            full_date(rec.published), rec.published]
+def article_cells(article_id: str, rec: S.EventRecord | S.ArticleRecord) -> list[Any]:
+    """The fixed article columns (ARTICLE_COLUMNS)."""
+    return [article_id, rec.file, rec.title, rec.outlet, rec.url, full_date(rec.published), rec.published]
 
 
 def write_events(sheet_append: Callable[[list[Any]], None], project: Project, layout: EventLayout,
@@ -37,7 +37,7 @@ def write_events(sheet_append: Callable[[list[Any]], None], project: Project, la
     for batch in S.iter_events(project, coders, offset=offset, limit=limit):
         for ev in batch:
             if ev.article_id != last_id:  # an article's events come together
-                last_id, cells = ev.article_id, article_cells(ev)
+                last_id, cells = ev.article_id, article_cells(ev.article_id, ev)
             sheet_append(layout.row(cells, ev.coder, ev.position, ev.values, utc_datetime(ev.coded_at)))
         n += len(batch)
         tick(len(batch))
@@ -91,7 +91,7 @@ class ArticleLayout:
         self.columns = dedupe(cols)
 
     def row(self, a: S.ArticleRecord) -> list[Any]:
-        out = [*article_cells(a), a.relevance, a.near_duplicate_of, a.similarity]
+        out = [*article_cells(a.id, a), a.relevance, a.near_duplicate_of, a.similarity]
         for c in self.coders:
             cod = a.codings.get(c)
             if cod is None:

@@ -41,9 +41,8 @@ from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.writer.excel import ExcelWriter
 
-from annotator.export.cells import EXCEL_CELL_LIMIT, FORMULA_STARTS, CleanStats, truncate
+from annotator.export.cells import EXCEL_CELL_LIMIT, FORMULA_STARTS, ILLEGAL_XML as _ILLEGAL_XML, CleanStats, truncate
 
-_ILLEGAL_XML = re.compile("[^\t\n\r\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 _SPACE = " \t\n\r"
 _EMPTY_SHEETDATA = re.compile(rb"<sheetData\s*/>|<sheetData>\s*</sheetData>")
 EXCEL_INLINE_LIST_LIMIT = 255  # characters of an inline data-validation list
