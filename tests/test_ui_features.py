@@ -42,11 +42,12 @@ def test_alternatives_accept_reject_and_dismiss(make_window, seed_project, qtbot
     qtbot.waitUntil(lambda: win.ctrl.state is not None and len(win.ctrl.state.events) == 1, timeout=5000)
     ev = win.ctrl.state.events[0]
     row = win.form.row(ev.id, "actor")
-    alts = [a for a in row.alts.menu().actions() if a.text().startswith("&")]
+    alts = [a for a in win.form.alternative_actions(ev.id, "actor") if a.text().startswith("&")]
     assert len(alts) >= 2  # "junta" and "Burmese" both suggest an actor
+    chosen = alts[1].text().split("  ", 1)[1].split(" (")[0]
     alts[1].trigger()
     vs = win.ctrl.state.events[0].values["actor"]
-    assert vs.value["key"] == alts[1].text().split("  ", 1)[1].split(" (")[0] and vs.origin == "suggested_accepted" and vs.evidence
+    assert vs.value["key"] == chosen and vs.origin == "suggested_accepted" and vs.evidence
     win.form.focus_field(ev.id, "receiving_side")
     win.action_map["accept_field"].trigger()
     assert win.ctrl.state.events[0].values["receiving_side"].origin == "suggested_accepted"
@@ -155,3 +156,30 @@ def test_engine_relearns_after_the_coder_teaches_it(qtbot, qsettings, seed_proje
     win.go(1)  # opening the next article notices the new pattern and rebuilds the engine
     qtbot.waitUntil(lambda: win.engine_version not in (None, "fake-learned-0"), timeout=10000)
     win.stop_worker()
+
+
+def test_field_tooltip_shows_its_evidence(make_window, seed_project, qtbot):
+    win = make_window(seed_project, FakeEngine())
+    qtbot.waitUntil(lambda: win.ctrl.state is not None and len(win.ctrl.state.events) == 1, timeout=5000)
+    row = win.form.row(win.ctrl.state.events[0].id, "actor")
+    assert "Evidence: “junta”" in row.editor.focus_widget().toolTip()
+
+
+def test_switching_projects(qtbot, qsettings, seed_project, tmp_path, monkeypatch):
+    from PySide6.QtWidgets import QMessageBox
+    from annotator.ui.app import AppSession, recent_projects
+    session = AppSession(qsettings, "ann")
+    session.show(seed_project)
+    first = session.window
+    qtbot.addWidget(first)
+    new_path = tmp_path / "new.annotator"
+    first.project_requested.emit(str(new_path), True)  # File > New project
+    assert session.window is not first and new_path.exists()
+    qtbot.addWidget(session.window)
+    assert recent_projects(qsettings)[0] == str(new_path.resolve())
+    warned = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda *a, **k: warned.append(a[2]))
+    session.window.project_requested.emit(str(tmp_path / "missing.annotator"), False)
+    assert warned and "no such file" in warned[0]
+    session.window.close()
+    session.window.project.close()

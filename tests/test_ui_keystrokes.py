@@ -97,7 +97,8 @@ class Coder:
         row = self.win.form.row(event_id, field.name)
         for i, (value, _span) in enumerate(candidates(self.win.ctrl.result, field)[:9]):
             if self.matches(field, value, gold):
-                act = next(a for a in row.alts.menu().actions() if a.text().startswith(f"&{i + 1} "))
+                act = next(a for a in self.win.form.alternative_actions(event_id, field.name)
+                           if a.text().startswith(f"&{i + 1} "))
                 self.keys += 2
                 act.trigger()
                 return True

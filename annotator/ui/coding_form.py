@@ -47,13 +47,21 @@ class FieldRow(QWidget):
         lay.addWidget(self.alts)
         self.state: ValueState | None = None
 
-    def show_state(self, state: ValueState | None) -> None:
+    def show_state(self, state: ValueState | None, article_text: str = "") -> None:
         self.state = state
         self.editor.set_value(state.value if state else {})
-        self.show_origin()
+        self.show_origin(article_text)
 
-    def show_origin(self) -> None:
+    def show_origin(self, article_text: str = "") -> None:
         origin = self.state.origin if self.state else ""
+        tip = self.field.definition
+        if self.state and self.state.evidence and article_text:
+            a, b = self.state.evidence
+            words = article_text[a:b]
+            tip += f"\n\nEvidence: “{words[:300]}{'…' if len(words) > 300 else ''}”"
+        if origin:
+            tip += f"\n({origin.replace('_', ' ')})"
+        self.editor.focus_widget().setToolTip(tip.strip())
         suggested = origin in SUGGESTED
         self.editor.setProperty("origin", origin)
         self.editor.setStyleSheet(f"QLineEdit, QComboBox, QPlainTextEdit, QCheckBox {{{SUGGESTED_STYLE}}}"
@@ -70,9 +78,7 @@ class EventBox(QGroupBox):
         super().__init__(form)
         self.ev_state = event
         self.setObjectName("eventBox")
-        self.setTitle(f"Event {number}" + (" (proposed)" if event.proposed else ""))
-        if event.proposed:
-            self.setStyleSheet("QGroupBox#eventBox { border: 1px dashed #c9a000; }")
+        self.number = number
         lay = QVBoxLayout(self)
         bar = QHBoxLayout()
         self.buttons: dict[str, QPushButton] = {}
@@ -88,11 +94,18 @@ class EventBox(QGroupBox):
             bar.addWidget(b)
             self.buttons[key] = b
         bar.addStretch(1)
-        self.buttons["accept"].setVisible(event.proposed or any(v.origin == "suggested" for v in event.values.values()))
         lay.addLayout(bar)
+        self.show_proposed()
         self.form_layout = QFormLayout()
         self.form_layout.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         lay.addLayout(self.form_layout)
+
+    def show_proposed(self) -> None:
+        ev = self.ev_state
+        self.setTitle(f"Event {self.number}" + (" (proposed)" if ev.proposed else ""))
+        self.setStyleSheet("QGroupBox#eventBox { border: 1px dashed #c9a000; }" if ev.proposed else "")
+        self.buttons["delete"].setText("Dismiss" if ev.proposed else "Delete")
+        self.buttons["accept"].setVisible(ev.proposed or any(v.origin == "suggested" for v in ev.values.values()))
 
 
 class CodingForm(QWidget):
@@ -115,6 +128,7 @@ class CodingForm(QWidget):
         self.result: dict[str, Any] | None = None
         self.current: Key | None = None
         self._article_names: list[str] = []
+        self.article_text = ""
         self.banner = QLabel("")
         self.banner.setObjectName("saveBanner")
         self.banner.setWordWrap(True)
@@ -194,7 +208,7 @@ class CodingForm(QWidget):
         row = FieldRow(f, event_id, self)
         if isinstance(row.editor, ArticleRefEditor):
             row.editor.set_choices(self._article_names)
-        row.show_state(vs)
+        row.show_state(vs, self.article_text)
         key = (event_id, f.name)
         self._fill_alternatives(row)
         row.editor.edited.connect(lambda v, k=key: self.value_edited.emit(k[0], k[1], v))
@@ -207,23 +221,40 @@ class CodingForm(QWidget):
         self.rows[key] = row
 
     def _fill_alternatives(self, row: FieldRow) -> None:
+        """Show how many alternatives there are; the menu itself is built when it opens."""
+        alts = candidates(self.result, row.field)
+        row.alts.setText(f"▾{len(alts)}" if alts else "▾")
+        if not row.property("menu_hooked"):
+            row.setProperty("menu_hooked", True)
+            row.alts.menu().aboutToShow.connect(lambda r=row: self.alternative_actions(r.event_id, r.field.name))
+
+    def alternative_actions(self, event_id: str | None, field: str) -> list[QAction]:
+        """(Re)build the field's menu: accept, reject, then the ranked alternatives ("&1 value", ...)."""
+        row = self.rows.get((event_id, field))
+        if row is None:
+            return []
         menu = row.alts.menu()
-        menu.clear()
+        for act in menu.actions():  # never delete an action while its signal may still be running
+            menu.removeAction(act)
+            act.deleteLater()
         key = (row.event_id, row.field.name)
-        acc = menu.addAction("Accept suggestion")
+        acc = QAction("Accept suggestion", menu)
         acc.setEnabled(row.suggested)
         acc.triggered.connect(lambda _c=False, k=key: self.accept_field_requested.emit(*k))
-        rej = menu.addAction("Reject / clear")
+        rej = QAction("Reject / clear", menu)
         rej.triggered.connect(lambda _c=False, k=key: self.reject_field_requested.emit(*k))
+        menu.addAction(acc)
+        menu.addAction(rej)
         alts = candidates(self.result, row.field)
+        out = [acc, rej]
         if alts:
             menu.addSeparator()
         for i, (value, span) in enumerate(alts[:9]):
             act = QAction(f"&{i + 1}  {V.display(row.field, value)}", menu)
             act.triggered.connect(lambda _c=False, k=key, v=value, s=span: self.alternative_chosen.emit(k[0], k[1], v, s))
             menu.addAction(act)
-        row.alts.setEnabled(True)
-        row.alts.setText(f"▾{len(alts)}" if alts else "▾")
+            out.append(act)
+        return out
 
     # ------------------------------------------------------------- updates
     def apply_value(self, event_id: str | None, field: str, vs: ValueState | None) -> None:
@@ -248,8 +279,14 @@ class CodingForm(QWidget):
                 row.editor.set_value(want)
         else:
             row.editor._last = row.editor.value()
-        row.show_origin()
+        row.show_origin(self.article_text)
         self._fill_alternatives(row)
+
+    def set_event_proposed(self, event_id: str, proposed: bool) -> None:
+        for box in self.event_boxes:
+            if box.ev_state.id == event_id:
+                box.ev_state.proposed = proposed
+                box.show_proposed()
 
     def set_save_error(self, message: str | None) -> None:
         self.banner.setText(message or "")

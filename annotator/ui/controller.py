@@ -109,6 +109,7 @@ class CodingController(QObject):
 
     def _reload(self, focus=None) -> None:
         self.state = self.store.load(self.article_id) if self.article_id else None
+        self.form.article_text = self.record["text"] if self.record else ""
         self.form.set_state(self.state, self.result, focus)
         self._highlight()
 
@@ -156,11 +157,10 @@ class CodingController(QObject):
         else:
             ev = next((e for e in fresh.events if e.id == event_id), None)
             vs = ev.values.get(field) if ev else None
-        if was_proposed != now_proposed:
-            self.state = fresh
-            self.form.set_state(fresh, self.result, focus=self.form.current)
-        else:
-            self.form.apply_value(event_id, field, vs)
+        self.form.apply_value(event_id, field, vs)
+        for e in self.state.events:
+            if e.id in was_proposed ^ now_proposed:
+                self.form.set_event_proposed(e.id, e.id in now_proposed)
         self._highlight()
         if fresh.status != old_status:
             self.status_changed_signal.emit(article_id, fresh.status)
