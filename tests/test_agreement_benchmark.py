@@ -38,6 +38,6 @@ def test_synthetic_project_agreement(bench, tmp_path):
 
 
 def test_benchmark_main_small(bench, capsys):
-    assert bench.main(["--articles", "60", "--bootstrap", "100"]) == 0
+    assert bench.main(["--articles", "60", "--bootstrap", "100", "--repeat", "1"]) == 0
     out = capsys.readouterr().out
     assert "project_agreement" in out and "krippendorff package alone" in out
