@@ -300,3 +300,23 @@ def test_related_post_titles_alone_do_not_make_a_page_relevant(engine):
             "Related Posts\n\nOver 100 Junta Troops Surrender to AA in Rakhine's Maungdaw\nJuly 2, 2024\n\n"
             "Twelve Soldiers From LIB 402 Defect to KNU in Hpapun Township\nJune 28, 2024\n")
     assert engine.suggest(page)["relevant"] < 0.5
+
+
+def test_model_scope_all_gives_the_same_fields_on_a_clear_story():
+    whole = SuggestionEngine(model=MODEL, model_scope="all")
+    r = whole.suggest(LIB_STORY)
+    assert top(r, "unit", 1) == ["LIB 275"] and top(r, "location", 1) == ["Kawkareik"]
+    with pytest.raises(ValueError):
+        SuggestionEngine(model=None, model_scope="everything")
+
+
+def test_country_of_the_story_decides_generic_forces(rules_engine):
+    text = ("Police Lieutenant Colonel Tun Tun and 12 policemen from the Tamu police station fled to India's Manipur "
+            "state, where they handed themselves over to the Assam Rifles.")
+    r = rules_engine.suggest(text)
+    assert top(r, "actor", 1) == ["Myanmar police"]
+    assert top(r, "receiving_side", 1) == ["Assam Rifles (India)"]
+    assert (r["fields"]["count"][0]["min"], r["fields"]["count"][0]["max"]) == (13, 13)
+    syria = rules_engine.suggest("Dozens of soldiers defected from the Syrian regime and joined the Free Syrian Army near Homs.")
+    assert top(syria, "actor", 1) == ["Syrian military"]
+    assert top(syria, "receiving_side", 1) == ["FSA"]

