@@ -261,3 +261,14 @@ def test_keyboard_settling(qtbot, project):
     assert view.progress.text() == "1 of 1 disagreement settled"
     with project.Session() as s:
         assert s.query(Decision).one().value == {"text": "12", "min": 12, "max": 12}
+
+
+def test_reload_keeps_decisions(qtbot, project):
+    view, n = _disagreements(qtbot, project)
+    view.choice_buttons()[0].setChecked(True)
+    view.reason_edit.setText("ok")
+    assert view.settle_current()
+    with qtbot.waitSignal(view.loaded, timeout=30000):
+        qtbot.mouseClick(view.reload_button, Qt.MouseButton.LeftButton)
+    assert view.progress.text() == f"1 of {n} disagreements settled"
+    assert not view.undo_stack.canUndo()

@@ -190,10 +190,17 @@ class DisagreementView(QWidget):
         self.agreed_button.setToolTip("Give every double-coded article a reconciled coding holding what the coders "
                                       "agree on (articles without open disagreements are marked done)")
         self.agreed_button.clicked.connect(self.write_agreed)
+        self.reload_button = QPushButton("Reload")
+        self.reload_button.setObjectName("reloadButton")
+        self.reload_button.setToolTip("List the disagreements again (after coders changed their codings)")
+        self.reload_button.clicked.connect(self.reload)
         left = QWidget()
         ll = QVBoxLayout(left)
         ll.setContentsMargins(0, 0, 0, 0)
-        ll.addWidget(self.progress)
+        head = QHBoxLayout()
+        head.addWidget(self.progress, 1)
+        head.addWidget(self.reload_button)
+        ll.addLayout(head)
         ll.addWidget(self.list, 1)
         ll.addWidget(self.agreed_button)
 
@@ -290,6 +297,7 @@ class DisagreementView(QWidget):
     @Slot(object)
     def _on_job_done(self, payload: dict) -> None:
         self._job = None
+        self.undo_stack.clear()  # the commands refer to the previous list's items
         self._data, self._texts = payload["data"], payload["texts"]
         items = payload["items"]
         self.model.set_items(items)
