@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication
 
 from annotator import values as V
 from annotator.coding import CodingStore
@@ -52,8 +53,21 @@ class Coder:
 
     # ------------------------------------------------------------- primitives
     def shortcut(self, action: str) -> None:
+        """Press the action's first shortcut on the focused widget (the window must be active)."""
         self.keys += 1
-        self.win.action_map[action].trigger()
+        combo = self.win.action_map[action].shortcuts()[0][0]
+        target = QApplication.focusWidget() or self.win
+        fired = []
+
+        def seen(*_a):
+            fired.append(1)
+
+        act = self.win.action_map[action]
+        act.triggered.connect(seen)
+        QTest.keyClick(target, combo.key(), combo.keyboardModifiers())
+        act.triggered.disconnect(seen)
+        if not fired:  # fall back, so a failing shortcut shows up as a test failure below, not a hang
+            raise AssertionError(f"the shortcut of {action} did not reach the window from {target!r}")
 
     def goto(self, event_id, field) -> None:
         """Move the focus to a field: F8 / Shift+F8 per field passed, or F7 / Shift+F7 per event and then F8."""
@@ -110,10 +124,10 @@ class Coder:
         i = text.find(words)
         if i < 0:
             return False
+        self.win.view.text.setFocus()  # the drag puts the focus in the article text
         self.win.view.select_span(i, i + len(words))
         self.clicks += 1
-        self.keys += 1
-        self.win.action_map[f"fill_{field.name}"].trigger()
+        self.shortcut(f"fill_{field.name}")
         return True
 
     def complete_category(self, ed, field, want: str) -> bool:
@@ -316,6 +330,8 @@ def test_keystrokes_to_code_the_seeds(make_window, tmp_path, qtbot, capsys):
         project = seed_project_imported(folder)
         engine = SuggestionEngine() if mode == "suggestions" else None
         win = make_window(project, engine, coder="keys")
+        win.activateWindow()
+        qtbot.waitUntil(win.isActiveWindow)
         if engine is not None:
             win.ctrl.open_article(win.ctrl.article_id)
         c = code_all(win, qtbot, gold, mode == "suggestions")

@@ -109,3 +109,24 @@ def test_reopen_at_same_article(make_window, seed_project, qtbot):
     win.close()
     win2 = make_window(seed_project)
     assert win2.ctrl.article_id == target
+
+
+def test_real_key_presses_reach_the_window_shortcuts(make_window, seed_project, qtbot):
+    """Ctrl+Z typed in a field undoes the saved edit (not just the line edit's text); Ctrl+Return marks done."""
+    win = make_window(seed_project)
+    win.activateWindow()
+    qtbot.waitUntil(win.isActiveWindow)
+    aid = win.ctrl.article_id
+    edit = win.form.row(None, "article_notes").editor.edit
+    edit.setFocus()
+    qtbot.keyClicks(edit, "abc")
+    win.form.flush()
+    store = CodingStore(seed_project, "ann")
+    assert store.load(aid).values["article_notes"].value == {"value": "abc"}
+    qtbot.keyClick(edit, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert store.load(aid).values.get("article_notes") is None
+    qtbot.keyClick(edit, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+    assert store.load(aid).values["article_notes"].value == {"value": "abc"}
+    qtbot.keyClick(win.form.row(None, "article_notes").editor.edit, Qt.Key.Key_Return,
+                   Qt.KeyboardModifier.ControlModifier)
+    assert store.load(aid).status == "done" and win.ctrl.article_id != aid

@@ -10,8 +10,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from PySide6.QtCore import QStringListModel, Qt, QTimer, Signal
-from PySide6.QtGui import QIntValidator, QRegularExpressionValidator
+from PySide6.QtCore import QEvent, QStringListModel, Qt, QTimer, Signal
+from PySide6.QtGui import QIntValidator, QKeySequence, QRegularExpressionValidator
 from PySide6.QtWidgets import (QCheckBox, QComboBox, QCompleter, QHBoxLayout, QLabel, QLineEdit, QPlainTextEdit,
                                QWidget)
 from PySide6.QtCore import QRegularExpression
@@ -159,12 +159,26 @@ class FieldEditor(QWidget):
         w.installEventFilter(self)
 
     def eventFilter(self, obj, ev):  # noqa: N802
-        from PySide6.QtCore import QEvent
+        if ev.type() == QEvent.Type.ShortcutOverride and _is_app_shortcut(ev):
+            ev.ignore()  # let the window's undo/redo act on the saved edits, not the line edit's own buffer
+            return True
         if ev.type() == QEvent.Type.FocusIn:
             self.focused.emit()
         elif ev.type() == QEvent.Type.FocusOut:
             self.flush()
         return False
+
+
+APP_KEYS = (QKeySequence.StandardKey.Undo, QKeySequence.StandardKey.Redo)
+
+
+def _is_app_shortcut(ev) -> bool:
+    if any(ev.matches(k) for k in APP_KEYS):
+        return True
+    mods = ev.modifiers() & ~Qt.KeyboardModifier.KeypadModifier
+    ctrl = Qt.KeyboardModifier.ControlModifier
+    return (mods == ctrl and ev.key() in (Qt.Key.Key_Y, Qt.Key.Key_Return, Qt.Key.Key_Enter)) or \
+        (mods == ctrl | Qt.KeyboardModifier.ShiftModifier and ev.key() == Qt.Key.Key_Z)
 
 
 def _line(placeholder: str = "") -> QLineEdit:
