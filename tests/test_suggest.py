@@ -320,3 +320,31 @@ def test_country_of_the_story_decides_generic_forces(rules_engine):
     syria = rules_engine.suggest("Dozens of soldiers defected from the Syrian regime and joined the Free Syrian Army near Homs.")
     assert top(syria, "actor", 1) == ["Syrian military"]
     assert top(syria, "receiving_side", 1) == ["FSA"]
+
+
+def test_dateline_skips_the_site_header_date():
+    from annotator.suggest.dates import dateline, find_dates
+    import datetime as dt
+    page = ("• Burmese\nMonday, May 12, 2025\nHome\nNews\n\nJunta Battalions Agree to Defect\n\nThe Irrawaddy\n"
+            "January 25, 2024\nin War Against the Junta\n\n" + "Entire junta battalions will switch sides, the KNDF said "
+            "on Wednesday, adding that talks with junta commanders had been going on for weeks in the state. " * 2)
+    ref = dateline(page)
+    assert ref == dt.date(2024, 1, 25)
+    values = {d["text"]: d["value"] for d in find_dates(page, ref)}
+    assert values["on Wednesday"] == "2024-01-24"
+    assert {d["value"] for d in find_dates("Nov. 11 last year and in November 2023", dt.date(2024, 1, 25))} == {
+        "2023-11-11", "2023-11"}
+
+
+def test_place_patterns_and_state_forms():
+    from annotator.suggest.places import gazetteer
+    text = ("Troops surrendered in Nangmar Village in Maese Township, Karenni (Kayah) State, near Border Milepost "
+            "No. 13, and in Kayin state.")
+    found = {p["text"]: p for p in gazetteer().find(text)}
+    assert found["Maese Township"]["name"] == "Mese" and found["Maese Township"]["admin1"] == "Kayah State"
+    assert found["Karenni (Kayah) State"]["name"] == "Kayah State"
+    assert found["Kayin state"]["name"] == "Kayin State"
+    assert found["Nangmar Village"]["level"] == "pattern"
+    assert any(t.endswith("Milepost No. 13") for t in found)
+    # a state named as an adjective is not a place
+    assert not gazetteer().find("the Karenni Army and Kachin Independence Army fought")
