@@ -188,7 +188,14 @@ class Coder:
                 self.type_into(ed.combo, want)
         elif t == "multi":
             keys = gold.get("keys") or []
-            self.type_into(ed.keys, "; ".join(keys))
+            ed.keys.setFocus()
+            while ed.chips():  # Backspace in the empty entry removes the last chip
+                QTest.keyClick(ed.keys, Qt.Key.Key_Backspace)
+                self.keys += 1
+            for k in keys:
+                self.type_into(ed.keys, k)
+                QTest.keyClick(ed.keys, Qt.Key.Key_Return)
+                self.keys += 1
             if not keys:
                 self.keys += 1  # Tab to the words
                 self.type_into(ed.words, gold.get("text") or "")

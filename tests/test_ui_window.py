@@ -130,3 +130,20 @@ def test_real_key_presses_reach_the_window_shortcuts(make_window, seed_project, 
     qtbot.keyClick(win.form.row(None, "article_notes").editor.edit, Qt.Key.Key_Return,
                    Qt.KeyboardModifier.ControlModifier)
     assert store.load(aid).status == "done" and win.ctrl.article_id != aid
+
+
+def test_multi_values_as_chips(make_window, seed_project, qtbot):
+    win = make_window(seed_project)
+    win.action_map["new_event"].trigger()
+    eid = win.ctrl.state.events[0].id
+    ed = win.form.row(eid, "unit").editor
+    ed.keys.setFocus()
+    qtbot.keyClicks(ed.keys, "LIB 402")
+    qtbot.keyClick(ed.keys, Qt.Key.Key_Return)
+    qtbot.keyClicks(ed.keys, "LIB 403;")
+    assert ed.chips() == ["LIB 402", "LIB 403"]
+    assert win.ctrl.state.events[0].values["unit"].value["keys"] == ["LIB 402", "LIB 403"]
+    qtbot.keyClick(ed.keys, Qt.Key.Key_Backspace)
+    assert win.ctrl.state.events[0].values["unit"].value["keys"] == ["LIB 402"]
+    win.action_map["undo"].trigger()
+    assert win.form.row(eid, "unit").editor.chips() == ["LIB 402", "LIB 403"]

@@ -13,7 +13,7 @@ from typing import Any
 from PySide6.QtCore import QEvent, QStringListModel, Qt, QTimer, Signal
 from PySide6.QtGui import QIntValidator, QKeySequence, QRegularExpressionValidator
 from PySide6.QtWidgets import (QCheckBox, QComboBox, QCompleter, QHBoxLayout, QLabel, QLineEdit, QPlainTextEdit,
-                               QWidget)
+                               QToolButton, QWidget)
 from PySide6.QtCore import QRegularExpression
 
 from annotator.codebook import Field
@@ -230,11 +230,22 @@ class CategoryEditor(FieldEditor):
 
 
 class MultiEditor(FieldEditor):
-    """Several values: the normalised keys separated by ';' and the article's words."""
+    """Several values shown as chips, an entry line for the next ones, and the article's words.
+
+    Type a value and press Enter (or ';') to make it a chip; Backspace in the empty entry line
+    removes the last chip; a chip's × removes it.  Text still in the entry line counts as
+    values too (split at ';'), so nothing typed is lost when the focus moves on.
+    """
 
     def __init__(self, field: Field, parent=None):
         super().__init__(field, parent)
-        self.keys = _line("values, separated by ;")
+        self._chips: list[str] = []
+        self.chip_box = QWidget(self)
+        self.chip_layout = QHBoxLayout(self.chip_box)
+        self.chip_layout.setContentsMargins(0, 0, 0, 0)
+        self.chip_layout.setSpacing(2)
+        self.keys = _line("add a value, Enter")
+        self.keys.setObjectName("chipEntry")
         self.words = _line("words in the article")
         self.words.setObjectName("words")
         if field.choices:
@@ -243,19 +254,76 @@ class MultiEditor(FieldEditor):
             self.keys.setCompleter(comp)
         lay = QHBoxLayout(self)
         lay.setContentsMargins(0, 0, 0, 0)
+        lay.addWidget(self.chip_box)
         lay.addWidget(self.keys, 3)
         lay.addWidget(self.words, 2)
-        for w in (self.keys, self.words):
-            w.textEdited.connect(self._changed)
-            w.editingFinished.connect(self.flush)
-            self._watch(w)
+        self.keys.textEdited.connect(self._on_entry_edited)
+        self.keys.returnPressed.connect(self._commit_entry)
+        self.keys.installEventFilter(self)
+        self.words.textEdited.connect(self._changed)
+        self.words.editingFinished.connect(self.flush)
+        self.keys.editingFinished.connect(self.flush)
+        self._watch(self.keys)
+        self._watch(self.words)
         self.setFocusProxy(self.keys)
 
     def focus_widget(self):
         return self.keys
 
+    def chips(self) -> list[str]:
+        return list(self._chips)
+
+    def _render_chips(self) -> None:
+        while self.chip_layout.count():
+            item = self.chip_layout.takeAt(0)
+            if item.widget() is not None:
+                item.widget().deleteLater()
+        for i, key in enumerate(self._chips):
+            chip = QToolButton(self.chip_box)
+            chip.setObjectName("chip")
+            chip.setText(f"{key}  ×")
+            chip.setToolTip(f"Remove {key}")
+            chip.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+            chip.setStyleSheet("QToolButton#chip { border: 1px solid #9e9e9e; border-radius: 8px; padding: 0 4px; "
+                               "background: #eceff1; }")
+            chip.clicked.connect(lambda _c=False, n=i: self.remove_chip(n))
+            self.chip_layout.addWidget(chip)
+        self.chip_box.setVisible(bool(self._chips))
+
+    def remove_chip(self, index: int) -> None:
+        if 0 <= index < len(self._chips):
+            del self._chips[index]
+            self._render_chips()
+            self._changed_now()
+
+    def _on_entry_edited(self, text: str) -> None:
+        if ";" in text:
+            self._commit_entry()
+        else:
+            self._changed()
+
+    def _commit_entry(self) -> None:
+        new = [k.strip() for k in self.keys.text().split(";") if k.strip()]
+        self.keys.clear()
+        for k in new:
+            k = self.field.resolve(k) or k
+            if k not in self._chips:
+                self._chips.append(k)
+        self._render_chips()
+        self._changed_now()
+
+    def eventFilter(self, obj, ev):  # noqa: N802
+        if obj is self.keys and ev.type() == QEvent.Type.KeyPress and ev.key() == Qt.Key.Key_Backspace \
+                and not self.keys.text() and self._chips:
+            self.remove_chip(len(self._chips) - 1)
+            return True
+        return super().eventFilter(obj, ev)
+
     def value(self) -> dict:
-        keys = [k.strip() for k in self.keys.text().split(";") if k.strip()]
+        keys = list(self._chips)
+        for k in (k.strip() for k in self.keys.text().split(";")):
+            if k and k not in keys:
+                keys.append(k)
         out: dict = {}
         if self.words.text().strip():
             out["text"] = self.words.text().strip()
@@ -264,7 +332,9 @@ class MultiEditor(FieldEditor):
         return out
 
     def _show(self, value: dict) -> None:
-        self.keys.setText("; ".join(value.get("keys") or []))
+        self._chips = list(value.get("keys") or [])
+        self.keys.clear()
+        self._render_chips()
         self.words.setText(value.get("text") or "")
 
     def from_selection(self, text: str) -> dict:
