@@ -47,32 +47,54 @@ def write_events(sheet_append: Callable[[list[Any]], None], project: Project, la
 PARALLEL_MIN_EVENTS = 20_000  # below this a second process costs more than it saves
 
 
-def write_events_sheet(sheet: SheetWriter, project: Project, layout: EventLayout, coders: list[S.CoderInfo],
-                       n_events: int, tick: Callable[[int], None]) -> int:
-    """The Events rows; a large table is split in two halves written by this and a helper process."""
-    if n_events < PARALLEL_MIN_EVENTS or (os.cpu_count() or 1) < 2 or not PARALLEL:
-        return write_events(sheet.append, project, layout, coders, tick)
-    from annotator.export import parallel
+class EventsSheetJob:
+    """The Events rows. A large table is split: a helper process writes the second half while this
+    process writes the first half and then the other sheets; ``finish`` appends the helper's rows."""
 
-    half = n_events // 2
-    first_row = sheet.row_count + half + 1
-    job = parallel.start_events_half(project.path, coders, half, first_row, sheet.book.styles,
-                                     sheet.encoder.letters)
-    try:
-        n = write_events(sheet.append, project, layout, coders, tick, offset=0, limit=half)
+    def __init__(self, sheet: SheetWriter, project: Project, layout: EventLayout, coders: list[S.CoderInfo],
+                 n_events: int, tick: Callable[[int], None]):
+        self.sheet, self.project, self.layout, self.coders, self.tick = sheet, project, layout, coders, tick
+        self.job = None
+        self.rows = 0
+        if n_events >= PARALLEL_MIN_EVENTS and (os.cpu_count() or 1) >= 2 and PARALLEL:
+            from annotator.export import parallel
+
+            half = n_events // 2
+            self.job = parallel.start_events_half(project.path, coders, half, sheet.row_count + half + 1,
+                                                  sheet.book.styles, sheet.encoder.letters)
+            try:
+                self.rows = write_events(sheet.append, project, layout, coders, tick, offset=0, limit=half)
+            except BaseException:
+                self.abort()
+                raise
+        else:
+            self.rows = write_events(sheet.append, project, layout, coders, tick)
+
+    def finish(self) -> int:
+        """Wait for the helper, append its rows (or write them here if it failed); returns all rows."""
+        if self.job is None:
+            return self.rows
+        from annotator.export import parallel
+
         try:
-            rows_file, n_rest, stats = job.result()
-        except parallel.HelperFailed:  # write the second half here instead
-            return n + write_events(sheet.append, project, layout, coders, tick, offset=n)
-    except BaseException:
-        job.cancel()
-        raise
-    try:
-        sheet.append_rows_file(rows_file, n_rest, stats)
-    finally:
-        job.cancel()  # removes the helper's file
-    tick(n_rest)
-    return n + n_rest
+            rows_file, n_rest, stats = self.job.result()
+        except parallel.HelperFailed:
+            self.job = None
+            self.rows += write_events(self.sheet.append, self.project, self.layout, self.coders, self.tick,
+                                      offset=self.rows)
+            return self.rows
+        try:
+            self.sheet.append_rows_file(rows_file, n_rest, stats)
+        finally:
+            self.abort()  # removes the helper's file
+        self.tick(n_rest)
+        self.rows += n_rest
+        return self.rows
+
+    def abort(self) -> None:
+        if self.job is not None:
+            self.job.cancel()
+            self.job = None
 
 
 class ArticleLayout:
@@ -218,11 +240,11 @@ def write_workbook(project: Project, path: str | Path, scope: S.ExportScope = S.
         clock = now
 
     book = StreamingWorkbook()
+    events_job: EventsSheetJob | None = None
     try:
         layout = EventLayout(codebook)
         events = book.sheet("Events", layout.columns)
-        rows_events = write_events_sheet(events, project, layout, coders, n_events, tick)
-        events.close()
+        events_job = EventsSheetJob(events, project, layout, coders, n_events, tick)
         lap("events")
 
         alayout = ArticleLayout(codebook, coders)
@@ -263,6 +285,10 @@ def write_workbook(project: Project, path: str | Path, scope: S.ExportScope = S.
             cs.append([c.name, c.kind, utc_datetime(c.created_at), c.id in in_scope, st.codings, st.done, st.events])
         cs.close()
 
+        rows_events = events_job.finish()
+        events.close()
+        lap("events (helper)")
+
         about = book.sheet("About", [Column("item", width=28), Column("value", width=70)])
         report = {
             "project": project.name, "project_id": project.project_id, "project_file": str(project.path),
@@ -288,6 +314,8 @@ def write_workbook(project: Project, path: str | Path, scope: S.ExportScope = S.
         book.save(path)
         lap("save")
     except BaseException:
+        if events_job is not None:
+            events_job.abort()
         book.discard()
         raise
     tick(1)
