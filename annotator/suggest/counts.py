@@ -209,6 +209,12 @@ def find_counts(text: str) -> list[dict]:
             found.append(dict(item, start=s, text=text[s:item["end"]], min=item["min"] + 1,
                               max=None if item["max"] is None else item["max"] + 1, kind="combined"))
             item["part"] = True
+    # "a battalion commander, deputy commander, and troops from LIB 430": one of an uncounted group
+    for item in found:
+        if item["kind"] == "single" and re.match(
+                r"[^.;]{0,60}?\band\s+(?:\w+\s+)?(?:troops|soldiers|men|officers|personnel|policemen|members)\b",
+                text[item["end"]:item["end"] + 90]):
+            item["part"] = True
     # "21 soldiers, including a deputy commander and two captains": the later figures are parts
     for item in found:
         head = text[max(0, item["start"] - 50):item["start"]]

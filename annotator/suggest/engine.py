@@ -299,6 +299,7 @@ class SuggestionEngine:
                 base += 0.25  # "Tin Min Tun, an acting major": a named person is a count of one
             extra = {k: c[k] for k in ("min", "max", "approx", "includes_family")}
             extra["text"] = c["text"]
+            extra["part"] = bool(c.get("part"))
             out.append(Mention("count", c["text"], c["start"], c["end"], ctx.score(c["start"], c["end"], base), extra))
         # "Police Major Khin Maung Oo ... has joined the CDM": a named officer is a count of one
         for r in ctx.ranks():

@@ -43,6 +43,8 @@ def propose_events(ctx, mentions, fields) -> list[dict]:
         ev = _event(ctx, g, top)
         if ev is None:
             continue
+        if events and not (ev["count"] or ev["unit"] or ev["receiving_side"] or ev["rank"]):
+            continue  # only an actor and perhaps a place: a mention, not a report of its own
         dup = next((e for e in events if _same(e, ev)), None)
         if dup:
             dup["evidence"] += [x for x in ev["evidence"] if x not in dup["evidence"]]
@@ -108,8 +110,9 @@ def _event(ctx, g, top) -> dict | None:
         if m.value not in unit_keys:
             unit_keys.append(m.value)
     count = None
-    if info["count"]:
-        c = info["count"][0]
+    whole = [m for m in info["count"] if not m.extra.get("part")]
+    if whole:
+        c = whole[0]
         count = {"text": c.extra["text"], "min": c.extra["min"], "max": c.extra["max"]}
         for flag in ("approx", "includes_family"):
             if c.extra.get(flag):
@@ -118,14 +121,15 @@ def _event(ctx, g, top) -> dict | None:
     for m in sorted(info["rank"], key=lambda m: m.start):
         if m.value not in ranks:
             ranks.append(m.value)
-    locs = info["location"]
+    locs = [m for m in info["location"] if m.score >= 0.45]
     location = None
+    background = any(ctx.is_background(ctx.sents[si].start) for si in g["sents"])
     if locs:
-        specific = [m for m in locs if m.score >= locs[0].score - 0.15]
-        location = specific[0].value
-    elif top["location"] and top["location"]["score"] >= 0.6:
+        location = locs[0].value
+    elif top["location"] and top["location"]["score"] >= 0.6 and not background:
         location = top["location"]["value"]
-    date = info["date"][0].value if info["date"] else None
+    dates = [m for m in info["date"] if m.score >= 0.45]
+    date = dates[0].value if dates else None
     evidence = [[ctx.sents[si].start, ctx.sents[si].end] for si in g["sents"]]
     return {"actor": actor, "receiving_side": sides[0].value if sides else None, "unit": unit_keys, "count": count,
             "rank": ranks, "location": location, "date": date, "evidence": evidence}
