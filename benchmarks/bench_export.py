@@ -1,12 +1,15 @@
 """Benchmark: export N events (default 100,000) to .xlsx and .csv, next to a bare openpyxl write-only loop.
 
-    .venv/bin/python benchmarks/bench_export.py [--events 100000] [--db PATH] [--keep]
+    .venv/bin/python benchmarks/bench_export.py [--events 100000] [--double-coded 0.2] [--db PATH] [--no-bare]
 
-A project with N events (two coders, about four events per coding, every
-event field filled) is built once and cached at ``--db``. Each measurement runs
-in a fresh process so that its peak memory (ru_maxrss) is its own:
+A project with N events (two coders, four events per coding, every event field
+filled, a share of the articles coded by both coders as a reliability sample)
+is built once and cached at ``--db``. Each measurement runs in a fresh process
+so that its peak memory (ru_maxrss, plus the helper process's) is its own:
 
 - ``export xlsx``: ``annotator.export.export_project`` writing the whole workbook;
+- ``xlsx, no agreement``: the same without the agreement statistics
+  (``--no-agreement``), whose bootstrap belongs to ``annotator.agreement``;
 - ``export csv``: the Events table as CSV;
 - ``bare openpyxl``: ``Workbook(write_only=True)`` + ``ws.append(row)`` for the
   same Events and Articles rows (built in memory before the clock starts),
@@ -41,7 +44,8 @@ PLACES = [("Hpapun", "Kayin State", 18.06, 97.44), ("Loikaw", "Kayah State", 19.
 MODES = ["defect", "desert", "desert/defect", "surrender", "side-switch"]
 
 
-def build_project(path: Path, n_events: int, seed: int = 7) -> None:
+def build_project(path: Path, n_events: int, double: float = 1.0, seed: int = 7) -> None:
+    """``n_events`` events in codings of four events; a share ``double`` of the articles is coded by both coders."""
     from sqlalchemy import insert
 
     from annotator.db.models import Article, Coder, Coding, Event, FieldValue
@@ -52,7 +56,8 @@ def build_project(path: Path, n_events: int, seed: int = 7) -> None:
     now = "2024-06-01T10:00:00.000+00:00"
     per_coding = 4
     n_codings = max(1, n_events // per_coding)
-    n_articles = max(1, n_codings // 2)
+    n_articles = max(1, round(n_codings / (1 + double)))
+    n_double = n_codings - n_articles  # the first n_double articles get a second coding
     coders = [{"id": str(uuid.uuid4()), "name": name, "kind": "coder", "created_at": now} for name in ("alice", "bob")]
     with project.engine.begin() as conn:
         conn.execute(insert(Coder), coders)
@@ -68,8 +73,11 @@ def build_project(path: Path, n_events: int, seed: int = 7) -> None:
         codings, events, values = [], [], []
         done = 0
         for k in range(n_codings):
-            art = arts[k % n_articles]
-            coder = coders[k // n_articles % 2]
+            if k < n_articles:
+                art, coder = arts[k], coders[k % 2]
+            else:
+                art = arts[k - n_articles]
+                coder = coders[(k - n_articles + 1) % 2]
             cid = str(uuid.uuid4())
             codings.append({"id": cid, "article_id": art["id"], "coder_id": coder["id"], "status": "done",
                             "flagged": False, "created_at": now, "updated_at": now})
@@ -183,6 +191,8 @@ def child(kind: str, db: Path, out: Path) -> dict:
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--events", type=int, default=100_000)
+    ap.add_argument("--double-coded", type=float, default=0.2, metavar="SHARE",
+                    help="share of articles coded by both coders (the reliability sample; default 0.2)")
     ap.add_argument("--db", type=Path, default=None, help="cached benchmark project (built if missing)")
     ap.add_argument("--out", type=Path, default=None)
     ap.add_argument("--no-bare", action="store_true", help="skip the bare openpyxl loop (slow)")
@@ -195,10 +205,10 @@ def main() -> int:
             res = run_export(str(args.db), str(args.out), agreement=args.child != "xlsx-no-agreement")
         print(json.dumps(res))
         return 0
-    db = args.db or Path(tempfile.gettempdir()) / f"annotator-bench-export-{args.events}.annotator"
+    db = args.db or Path(tempfile.gettempdir()) / f"annotator-bench-export-{args.events}-{args.double_coded}.annotator"
     if not db.exists():
         t = time.perf_counter()
-        build_project(db, args.events)
+        build_project(db, args.events, args.double_coded)
         print(f"built {db} in {time.perf_counter() - t:.1f} s")
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
@@ -208,7 +218,8 @@ def main() -> int:
         if not args.no_bare:
             results["bare openpyxl"] = child("bare", db, tmp / "bare.xlsx")
     load = os.getloadavg()[0]
-    print(f"{args.events:,} events ({os.cpu_count()} CPUs, load average {load:.1f}, Python {sys.version.split()[0]})")
+    print(f"{args.events:,} events, {args.double_coded:.0%} of the articles coded twice "
+          f"({os.cpu_count()} CPUs, load average {load:.1f}, Python {sys.version.split()[0]})")
     print(f"{'':20}{'seconds':>9}{'CPU s':>8}{'peak MB':>9}{'file MB':>9}")
     for name, r in results.items():
         print(f"{name:20}{r['seconds']:9.2f}{r['cpu']:8.2f}{r['peak_mb']:9.0f}{r['size_mb']:9.1f}")

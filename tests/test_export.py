@@ -525,3 +525,12 @@ def test_parallel_halves_give_the_same_events_sheet(project, tmp_path, monkeypat
     pd.testing.assert_frame_equal(a, b)
     ws = openpyxl.load_workbook(split)["Events"]
     assert [c.row for c in ws["A"]] == list(range(1, 12))
+
+
+def test_too_many_rows_for_excel(project, tmp_path, monkeypatch):
+    import annotator.export.workbook as W
+    monkeypatch.setattr(W, "EXCEL_MAX_ROWS", 3)
+    with pytest.raises(ExportError, match="do not fit in an Excel sheet.*csv"):
+        export_project(project, tmp_path / "big.xlsx")
+    assert not (tmp_path / "big.xlsx").exists()
+    export_project(project, tmp_path / "big.csv")  # CSV has no row limit

@@ -44,6 +44,7 @@ def write_events(sheet_append: Callable[[list[Any]], None], project: Project, la
     return n
 
 
+EXCEL_MAX_ROWS = 1_048_576
 PARALLEL_MIN_EVENTS = 20_000  # below this a second process costs more than it saves
 
 
@@ -220,6 +221,9 @@ def write_workbook(project: Project, path: str | Path, scope: S.ExportScope = S.
     coders = S.scope_coders(project, scope)
     n_events = S.count_events(project, coders)
     n_articles = S.count_articles(project)
+    if max(n_events, n_articles) >= EXCEL_MAX_ROWS:
+        raise S.ExportError(f"{max(n_events, n_articles):,} rows do not fit in an Excel sheet "
+                            f"({EXCEL_MAX_ROWS:,} rows with the header); export .csv or one coder at a time")
     total = n_events + n_articles + 1
     done = 0
 
