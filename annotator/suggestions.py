@@ -194,29 +194,57 @@ def proposal_values(codebook: Codebook, result: dict[str, Any], event: dict[str,
     return out
 
 
-def prefill(store, article_id: str, result: dict[str, Any], text: str | None = None) -> bool:
-    """Pre-fill an untouched coding with the engine's proposed events; True if anything was added.
+def _only_suggestions(state) -> bool:
+    """True when a coding holds nothing but untouched engine suggestions."""
+    return (state.status == "new"
+            and all(v.origin == "suggested" for v in state.values.values())
+            and all(e.proposed and all(v.origin == "suggested" for v in e.values.values()) for e in state.events))
 
-    Only a coding that does not exist yet (or has no values and no events) is
-    pre-filled, so nothing a coder typed is ever overwritten.  The coding stays
-    ``new``.
+
+def _comparable_events(codebook: Codebook, events: list[dict]) -> list[dict]:
+    out = []
+    for ev in events:
+        out.append({n: (V.normalise(codebook.field(n), val), tuple(evid) if evid else None)
+                    for n, (val, _o, evid) in ev.items()})
+    return out
+
+
+def prefill(store, article_id: str, result: dict[str, Any], text: str | None = None) -> bool:
+    """Pre-fill a coding with the engine's proposed events; True if anything was written.
+
+    Only a coding that does not exist yet, or that holds nothing but untouched
+    suggestions (status ``new``), is (re-)filled, so nothing a coder typed,
+    accepted or dismissed is ever overwritten.  An untouched coding pre-filled
+    by an older engine version is replaced by the new proposal.  The coding
+    stays ``new``.
     """
     state = store.load(article_id)
-    if state is not None and (state.values or state.events or state.status != "new"):
+    if state is not None and not _only_suggestions(state):
         return False
     codebook = store.project.codebook
-    added = False
-    for event in result.get("events") or []:
-        vals = proposal_values(codebook, result, event, text)
-        if vals:
-            store.add_event(article_id, vals, proposed=True)
-            added = True
+    events = [v for v in (proposal_values(codebook, result, ev, text) for ev in result.get("events") or []) if v]
+    relevant = None
     if codebook.has_field("relevant") and isinstance(result.get("relevant"), (int, float)):
         rel = codebook.field("relevant")
         if rel.scope == "article" and rel.type == "boolean":
-            store.set_value(article_id, None, "relevant", {"value": result["relevant"] >= 0.5}, "suggested",
-                            learn=False)
-            added = True
-    if added:
+            relevant = {"value": result["relevant"] >= 0.5}
+    if state is not None:
+        have = [{n: (v.value, v.origin, v.evidence) for n, v in e.values.items()} for e in state.events]
+        have_rel = state.values["relevant"].value if "relevant" in state.values else None
+        if _comparable_events(codebook, have) == _comparable_events(codebook, events) and have_rel == relevant \
+                and set(state.values) <= {"relevant"}:
+            return False
+        for e in state.events:
+            store.delete_event(article_id, e.id)
+        for name in state.values:
+            store.set_value(article_id, None, name, None, "suggested", learn=False)
+    added = False
+    for vals in events:
+        store.add_event(article_id, vals, proposed=True)
+        added = True
+    if relevant is not None:
+        store.set_value(article_id, None, "relevant", relevant, "suggested", learn=False)
+        added = True
+    if added or state is not None:
         store.set_status(article_id, "new")
-    return added
+    return added or state is not None

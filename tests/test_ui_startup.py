@@ -61,3 +61,26 @@ def test_suggestion_cache_fills_per_engine_version(seed_project):
         assert S.cached(seed_project, art, "fake-1")["relevant"] == art.relevance
     engine.version = "fake-2"
     assert S.compute_missing(seed_project, engine, lambda d, t: d < 2, batch_size=2) == 2  # cancelled after a batch
+
+
+def test_prefill_refreshes_only_untouched_suggestions(seed_project):
+    from annotator import suggestions as S
+    from annotator.coding import CodingStore
+    from annotator.db.models import Article
+    from tests.conftest import FakeEngine
+    store = CodingStore(seed_project, "ann")
+    with seed_project.Session() as s:
+        art = s.query(Article).order_by(Article.position).first()
+        aid, text = art.id, art.text
+    result = FakeEngine().suggest(text)
+    assert S.prefill(store, aid, result, text)
+    assert not S.prefill(store, aid, result, text)  # same proposal: nothing written
+    first = store.load(aid)
+    assert first.status == "new" and first.events[0].proposed
+    newer = dict(result, events=[dict(result["events"][0], actor="Myanmar police")])
+    assert S.prefill(store, aid, newer, text)  # a newer engine's proposal replaces untouched suggestions
+    st = store.load(aid)
+    assert len(st.events) == 1 and st.events[0].values["actor"].value["key"] == "Myanmar police"
+    store.accept_event(aid, st.events[0].id)  # the coder touched it: never replaced again
+    assert not S.prefill(store, aid, result, text)
+    assert store.load(aid).events[0].values["actor"].value["key"] == "Myanmar police"

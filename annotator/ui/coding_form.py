@@ -282,6 +282,12 @@ class CodingForm(QWidget):
         row.show_origin(self.article_text)
         self._fill_alternatives(row)
 
+    def set_result(self, result: dict[str, Any] | None) -> None:
+        """New suggestions for the open article: refresh the alternatives without rebuilding."""
+        self.result = result
+        for row in self.rows.values():
+            self._fill_alternatives(row)
+
     def set_event_proposed(self, event_id: str, proposed: bool) -> None:
         for box in self.event_boxes:
             if box.ev_state.id == event_id:

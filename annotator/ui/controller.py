@@ -89,12 +89,13 @@ class CodingController(QObject):
         self._reload(focus)
         self.article_opened.emit(article_id)
 
-    def _prefill(self) -> None:
+    def _prefill(self) -> bool:
         if self.result and self.article_id:
             try:
-                prefill(self.store, self.article_id, self.result, self.record["text"])
+                return prefill(self.store, self.article_id, self.result, self.record["text"])
             except Exception as exc:  # noqa: BLE001
                 self.save_failed.emit(explain_write_error(exc, self.project.path))
+        return False
 
     def suggestion_ready(self, article_id: str, result: dict) -> None:
         """A freshly computed result for an article; used if it is the open one."""
@@ -102,10 +103,11 @@ class CodingController(QObject):
             return
         self.result = result
         self.form.flush()
-        untouched = self.state is None or (not self.state.values and not self.state.events)
-        if untouched:
-            self._prefill()
-        self._reload(self.form.current if not untouched else None)
+        if self._prefill():
+            self._reload(None)
+        else:
+            self.form.set_result(result)
+            self._highlight()
 
     def _reload(self, focus=None) -> None:
         self.state = self.store.load(self.article_id) if self.article_id else None
