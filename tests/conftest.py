@@ -121,3 +121,5 @@ def make_window(qtbot, qsettings):
     yield make
     for win in made:
         win.stop_worker()
+    from PySide6.QtCore import QThreadPool
+    assert QThreadPool.globalInstance().waitForDone(20000), "a background job was still running after the test"

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication
 
 from annotator.coding import CodingStore
 from tests.conftest import FakeEngine
@@ -147,3 +146,18 @@ def test_multi_values_as_chips(make_window, seed_project, qtbot):
     assert win.ctrl.state.events[0].values["unit"].value["keys"] == ["LIB 402"]
     win.action_map["undo"].trigger()
     assert win.form.row(eid, "unit").editor.chips() == ["LIB 402", "LIB 403"]
+
+
+def test_context_menu_use_as(make_window, seed_project):
+    win = make_window(seed_project)
+    win.go(1)
+    text = win.ctrl.record["text"]
+    start = text.index("Karenni")
+    win.view.select_span(start, start + len("Karenni"))
+    menu = win.view.context_menu_actions()
+    labels = [a.text() for a in menu.actions()]
+    assert "Use as location" in labels and "Use as unit" in labels
+    next(a for a in menu.actions() if a.text() == "Use as location").trigger()
+    vs = win.ctrl.state.events[0].values["location"]
+    assert vs.value["name"] == "Karenni" and vs.evidence == (start, start + len("Karenni"))
+    menu.deleteLater()
