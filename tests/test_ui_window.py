@@ -45,7 +45,7 @@ def test_suggestions_prefill_accept_edit_count_add_event_done_next(make_window, 
     ev = win.ctrl.state.events[0]
     assert ev.proposed
     actor = win.form.row(ev.id, "actor")
-    assert actor.suggested and actor.mark.text() == "suggested"
+    assert actor.suggested and actor.mark.text() == "●" and "not accepted" in actor.mark.toolTip()
     aid = win.ctrl.article_id
     win.action_map["accept_all"].trigger()
     store = CodingStore(seed_project, "ann")

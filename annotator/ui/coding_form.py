@@ -39,7 +39,7 @@ class FieldRow(QWidget):
         self.alts.setMenu(QMenu(self.alts))
         self.mark = QLabel("")
         self.mark.setObjectName("suggestionMark")
-        self.mark.setStyleSheet("color: #9a6b00; font-size: 8pt;")
+        self.mark.setFixedWidth(14)
         lay = QHBoxLayout(self)
         lay.setContentsMargins(0, 0, 0, 0)
         lay.addWidget(self.editor, 1)
@@ -66,7 +66,11 @@ class FieldRow(QWidget):
         self.editor.setProperty("origin", origin)
         self.editor.setStyleSheet(f"QLineEdit, QComboBox, QPlainTextEdit, QCheckBox {{{SUGGESTED_STYLE}}}"
                                   if suggested else "")
-        self.mark.setText("suggested" if suggested else ("✓" if origin == "suggested_accepted" else ""))
+        accepted = origin == "suggested_accepted"
+        self.mark.setText("●" if suggested else ("✓" if accepted else ""))
+        self.mark.setStyleSheet(f"color: {'#c98a00' if suggested else '#2e7d32'};")
+        self.mark.setToolTip("suggested by the engine — not accepted yet (Ctrl+Shift+F accepts)" if suggested
+                             else ("suggestion accepted" if accepted else ""))
 
     @property
     def suggested(self) -> bool:

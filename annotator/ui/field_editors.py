@@ -130,6 +130,9 @@ class FieldEditor(QWidget):
             self._show(dict(value or {}))
         finally:
             self._loading = False
+        for le in self.findChildren(QLineEdit):  # show the start of long values
+            if not le.hasFocus():
+                le.setCursorPosition(0)
         self._last = self.value()
 
     def _changed(self, *_a) -> None:
@@ -348,11 +351,14 @@ class CountEditor(FieldEditor):
         self.words = _line("words, e.g. several dozen")
         self.min = _line("min")
         self.max = _line("max")
+        self.words.setMinimumWidth(110)
         for w in (self.min, self.max):
             w.setValidator(QIntValidator(0, 10_000_000, w))
-            w.setMaximumWidth(70)
-        self.approx = QCheckBox("approx.")
-        self.family = QCheckBox("incl. family")
+            w.setMaximumWidth(52)
+        self.approx = QCheckBox("≈")
+        self.approx.setToolTip("approximate (about, nearly, an estimated ...)")
+        self.family = QCheckBox("fam.")
+        self.family.setToolTip("the figure includes family members")
         lay = QHBoxLayout(self)
         lay.setContentsMargins(0, 0, 0, 0)
         lay.addWidget(self.words, 3)
