@@ -348,3 +348,10 @@ def test_place_patterns_and_state_forms():
     assert any(t.endswith("Milepost No. 13") for t in found)
     # a state named as an adjective is not a place
     assert not gazetteer().find("the Karenni Army and Kachin Independence Army fought")
+
+
+def test_day_and_month_without_a_year_and_named_events(rules_engine):
+    r = rules_engine.suggest("Twelve soldiers defected to the KNU on November 14, the group said.")
+    assert top(r, "date", 1) == ["--11-14"]
+    r = rules_engine.suggest("Since the February 1 coup, 30 police officers have joined the CDM in Mandalay.")
+    assert "--02-01" not in values(r, "date")

@@ -89,6 +89,8 @@ def find_dates(text: str, ref: dt.date | None) -> list[dict]:
                 continue
             mon = MONTHS[m.group("mon").lower().rstrip(".")]
             value = None
+            if ref is None and 1 <= int(m.group("day")) <= 31:
+                value = f"--{mon:02d}-{int(m.group('day')):02d}"  # day and month known, year not (GOLD_FORMAT)
             if ref is not None:
                 year = ref.year
                 rel = (m.groupdict().get("rel") or "").strip().lower()

@@ -410,8 +410,13 @@ class SuggestionEngine:
                 continue
             base = {"day": 0.45, "month": 0.42, "year": 0.3, "relative": 0.4}[d["precision"]]
             before = text[ctx.floor(d["start"], 25):d["start"]]
-            if _SINCE.search(before) or ctx.is_background(d["start"]) or _SINCE_CLAUSE.search(text, ctx.floor(d["start"], 80), d["start"]):
-                base -= 0.25
+            if _SINCE.search(before) or _SINCE_CLAUSE.search(text, ctx.floor(d["start"], 80), d["start"]):
+                base -= 0.3
+            elif ctx.is_background(d["start"]):
+                base -= 0.2
+            if re.match(r"(?i)\s*(?:military\s+)?(?:coup|anniversary|election|uprising|revolution|earthquake|offensive|operation)\b",
+                        text[d["end"]:d["end"] + 25]):
+                base -= 0.3  # "the February 1 coup": a named event, not the defection's date
             if re.search(r"(?i)\b(?:said|says|told\s+[\w ]{1,30}|announced|reported|stated|added)\s+$", before):
                 base -= 0.15  # the day something was said, not necessarily the day it happened
             line_start = text.rfind("\n", 0, d["start"]) + 1
