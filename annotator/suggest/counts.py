@@ -26,7 +26,6 @@ NUMBER = (r"(?:(?:\d+|" + NUMBER_WORDS + r")\s+dozen\b|\d{1,3}(?:,\d{3})+|\d+(?:
 def to_int(words: str) -> int | None:
     """'14,000' -> 14000; 'forty-one' -> 41; 'Twelve' -> 12."""
     w = words.strip().lower().replace(",", "")
-    mult = 1
     m = re.fullmatch(r"([\d.]+)\s+(million|thousand)", w)
     if m:
         return int(float(m.group(1)) * (1_000_000 if m.group(2) == "million" else 1000))
@@ -37,7 +36,7 @@ def to_int(words: str) -> int | None:
         n = to_int(m.group(1))
         return None if n is None else n * 12
     try:
-        return int(w2n.word_to_num(w.replace("-", " ")) * mult)
+        return int(w2n.word_to_num(w.replace("-", " ")))
     except (ValueError, IndexError):
         return None
 
@@ -61,13 +60,14 @@ def _tables():
     phrase = re.compile(r"(?<![\w,.-])" + quantity + r"(?P<gap>(?:[ \t]+of)?(?:[ \t]+(?!(?:and|or|but|who|which|that|were|was|have|had|has|in|at|on|to|from|of)\b)[\w'’-]+){0,4}?)[ \t]+(?P<noun>"
                         + people_rx + r")\b", re.I)
     bare = re.compile(r"^\s*" + quantity + r"\s*$", re.I)
+    anywhere = re.compile(r"(?<![\w,.-])" + quantity, re.I)
     number_total = re.compile(r"\b(?:number|total|tally|toll)\b[^.;]{0,60}?\b(?:is|was|at|to|of|reached|stands\s+at|to\s+be)\s+(?:estimated\s+(?:to\s+be\s+|at\s+))?"
                               + "(?P<q>" + quantity.replace("?P<", "?P<t") + ")", re.I)
     single = re.compile(r"\b(?:an?|one)\s+(?:[A-Z][a-z]+\s+)?(?:(?:acting|former|deputy|junior|senior|low-ranking|serving|army|police|military|junta|regime)\s+){0,2}"
                         r"(soldier|policeman|police\s+officer|officer|serviceman|private|sergeant|corporal|captain|major|lieutenant(?:\s+colonel)?|colonel|"
                         r"battalion\s+commander|company\s+commander|commander|pilot|deserter|defector)\b", re.I)
     return dict(c=c, mods=dict((w.lower(), k) for w, k in mods), vague={k.lower(): v for k, v in vague.items()},
-                phrase=phrase, bare=bare, family=family_rx, number_total=number_total, single=single)
+                phrase=phrase, bare=bare, anywhere=anywhere, family=family_rx, number_total=number_total, single=single)
 
 
 def _bounds(mod: str | None, num: str | None, suffix: str | None, vague: str | None):
@@ -127,7 +127,7 @@ def parse_count(text: str) -> dict:
         return out
     m = t["phrase"].search(s) or t["bare"].match(s)
     if m is None:
-        m = re.search(r"(?<![\w,.-])" + t["phrase"].pattern.split(r"(?P<gap>")[0][len(r"(?<![\w,.-])"):], s, re.I)
+        m = t["anywhere"].search(s)
     if m is not None:
         lo, hi, approx = _bounds(m.group("mod"), m.group("num"), m.group("suffix"), m.group("vague"))
         out.update(min=lo, max=hi, approx=approx)
