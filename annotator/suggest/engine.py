@@ -291,6 +291,8 @@ class SuggestionEngine:
                 base -= 0.3
             if ctx.is_background(c["start"]):
                 base -= 0.25
+            if _SPEAKER.match(text[c["end"]:c["end"] + 30]):
+                base -= 0.3  # "a brigade officer said": the source, not the people who left
             if c.get("total_with_family"):
                 base -= 0.15  # "200 people, 123 soldiers and 77 family members": the soldiers' figure is coded
             if c.get("part"):
