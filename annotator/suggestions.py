@@ -209,7 +209,8 @@ def _comparable_events(codebook: Codebook, events: list[dict]) -> list[dict]:
     return out
 
 
-def prefill(store, article_id: str, result: dict[str, Any], text: str | None = None) -> bool:
+def prefill(store, article_id: str, result: dict[str, Any], text: str | None = None,
+            article_values: dict[str, dict[str, Any]] | None = None) -> bool:
     """Pre-fill a coding with the engine's proposed events; True if anything was written.
 
     Only a coding that does not exist yet, or that holds nothing but untouched
@@ -228,11 +229,13 @@ def prefill(store, article_id: str, result: dict[str, Any], text: str | None = N
         rel = codebook.field("relevant")
         if rel.scope == "article" and rel.type == "boolean":
             relevant = {"value": result["relevant"] >= 0.5}
+    art_values = {n: v for n, v in (article_values or {}).items() if codebook.has_field(n) and v}
+    if relevant is not None:
+        art_values["relevant"] = relevant
     if state is not None:
         have = [{n: (v.value, v.origin, v.evidence) for n, v in e.values.items()} for e in state.events]
-        have_rel = state.values["relevant"].value if "relevant" in state.values else None
-        if _comparable_events(codebook, have) == _comparable_events(codebook, events) and have_rel == relevant \
-                and set(state.values) <= {"relevant"}:
+        have_art = {n: v.value for n, v in state.values.items()}
+        if _comparable_events(codebook, have) == _comparable_events(codebook, events) and have_art == art_values:
             return False
         for e in state.events:
             store.delete_event(article_id, e.id)
@@ -242,8 +245,8 @@ def prefill(store, article_id: str, result: dict[str, Any], text: str | None = N
     for vals in events:
         store.add_event(article_id, vals, proposed=True)
         added = True
-    if relevant is not None:
-        store.set_value(article_id, None, "relevant", relevant, "suggested", learn=False)
+    for name, value in art_values.items():
+        store.set_value(article_id, None, name, value, "suggested", learn=False)
         added = True
     if added or state is not None:
         store.set_status(article_id, "new")

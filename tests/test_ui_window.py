@@ -161,3 +161,17 @@ def test_context_menu_use_as(make_window, seed_project):
     vs = win.ctrl.state.events[0].values["location"]
     assert vs.value["name"] == "Karenni" and vs.evidence == (start, start + len("Karenni"))
     menu.deleteLater()
+
+
+def test_undo_done_and_next_goes_back(make_window, seed_project, qtbot):
+    win = make_window(seed_project, FakeEngine())
+    qtbot.waitUntil(lambda: win.ctrl.state is not None and len(win.ctrl.state.events) == 1, timeout=5000)
+    first = win.ctrl.article_id
+    win.action_map["done_next"].trigger()
+    assert "not accepted" in win.statusBar().currentMessage()
+    assert win.ctrl.article_id != first
+    win.action_map["undo"].trigger()
+    assert win.ctrl.article_id == first and win.ctrl.state.status == "new"
+    assert win.queue.model.rows()[0].status == "new"
+    win.action_map["accept_all"].trigger()
+    assert not win.ctrl.state.events[0].proposed

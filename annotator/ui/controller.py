@@ -92,7 +92,13 @@ class CodingController(QObject):
     def _prefill(self) -> bool:
         if self.result and self.article_id:
             try:
-                return prefill(self.store, self.article_id, self.result, self.record["text"])
+                extra = {}
+                if self.record.get("near_duplicate_of"):  # found by the importer: offered like a suggestion
+                    for f in self.codebook.article_fields:
+                        if f.type == "article_ref":
+                            extra[f.name] = {"value": self.record["near_duplicate_of"]}
+                            break
+                return prefill(self.store, self.article_id, self.result, self.record["text"], extra)
             except Exception as exc:  # noqa: BLE001
                 self.save_failed.emit(explain_write_error(exc, self.project.path))
         return False
@@ -182,9 +188,11 @@ class CodingController(QObject):
             self.status_changed_signal.emit(article_id, self.state.status)
 
     def status_changed(self, article_id: str, status: str) -> None:
-        if article_id == self.article_id and self.state is not None:
-            self.state.status = status
         self.status_changed_signal.emit(article_id, status)
+        if article_id != self.article_id:  # undoing 'done and next' goes back to that article
+            self.open_article(article_id)
+        elif self.state is not None:
+            self.state.status = status
 
     # ------------------------------------------------------------- save errors
     def report_save_error(self, exc: Exception, cmd: StoreCommand, what: str) -> None:

@@ -137,7 +137,12 @@ class MainWindow(QMainWindow):
 
     def mark_done_and_next(self) -> None:
         current = self.ctrl.article_id
+        left = [e for e in (self.ctrl.state.events if self.ctrl.state else []) if e.proposed]
         self.ctrl.set_status("done")
+        if left and not self.ctrl.pending:
+            self.statusBar().showMessage(
+                f"{len(left)} proposed event{'s' if len(left) > 1 else ''} not accepted: left out of the coding "
+                f"(Ctrl+Z, then Ctrl+Shift+A to accept).", 10000)
         if self.ctrl.pending:
             return
         # the next article in the list that is not finished yet
@@ -152,7 +157,8 @@ class MainWindow(QMainWindow):
                 if first:
                     self.form.focus_field(*first[0])
                 return
-        self.statusBar().showMessage("Every article in this list is done.", 6000)
+        if not left:
+            self.statusBar().showMessage("Every article in this list is done.", 6000)
 
     # ------------------------------------------------------------- suggestions
     def _suggestions_for(self, record: dict) -> dict | None:

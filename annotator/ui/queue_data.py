@@ -77,6 +77,8 @@ def article_record(project: Project, article_id: str) -> dict | None:
         a = s.get(Article, article_id)
         if a is None:
             return None
+        dup = s.get(Article, a.near_duplicate_of) if a.near_duplicate_of else None
         return {"id": a.id, "title": a.title or a.file_name or "", "outlet": a.outlet or "", "url": a.url or "",
+                "near_duplicate_of": (dup.file_name or dup.id) if dup is not None else None,
                 "published": a.published or "", "text": a.text, "body_start": a.body_start, "body_end": a.body_end,
                 "content_hash": a.content_hash, "file_name": a.file_name or ""}
