@@ -355,3 +355,10 @@ def test_day_and_month_without_a_year_and_named_events(rules_engine):
     assert top(r, "date", 1) == ["--11-14"]
     r = rules_engine.suggest("Since the February 1 coup, 30 police officers have joined the CDM in Mandalay.")
     assert "--02-01" not in values(r, "date")
+
+
+def test_the_group_announcing_a_surrender_is_a_receiving_side_candidate(rules_engine):
+    r = rules_engine.suggest("Twenty soldiers from IB 15 surrendered with their weapons in Momauk on Monday, the KIA said.")
+    assert top(r, "receiving_side", 1) == ["KIA"]
+    r = rules_engine.suggest("About 40 junta troops have surrendered in Kyauktaw, according to the Arakan Army.")
+    assert top(r, "receiving_side", 1) == ["AA"]

@@ -220,7 +220,10 @@ class SuggestionEngine:
                 base = 0.15 if g.generic else 0.2
                 if ctx.trigger_in_sentence(s) and _SIDE_LINK.search(before) and ctx.trigger_before(s, 90):
                     base += 0.42
-                if re.match(r"\s*(?:spokes\w+|said|says|told|statement|leader|chairman|minister)", after, re.I):
+                elif not g.generic and ctx.trigger_in_sentence(s) and (
+                        _SPEAKER.match(after) or re.search(r"(?i)\baccording\s+to\s+(?:the\s+)?$", before)):
+                    base += 0.15  # "20 soldiers surrendered, the KIA said": the group announcing it usually received them
+                elif re.match(r"\s*(?:spokes\w+|said|says|told|statement|leader|chairman|minister)", after, re.I):
                     base -= 0.1
                 out.append(Mention("receiving_side", g.side, s, e, ctx.score(s, e, base), {"generic": g.generic}))
             else:
