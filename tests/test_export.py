@@ -344,6 +344,9 @@ def test_scope_errors(project, tmp_path):
         export_project(project, tmp_path / "x.txt")
     with pytest.raises(ExportError, match="does not exist"):
         export_project(project, tmp_path / "nowhere" / "x.xlsx")
+    (tmp_path / "folder.xlsx").mkdir()
+    with pytest.raises(ExportError, match="is a folder"):
+        export_project(project, tmp_path / "folder.xlsx")
     assert not list(tmp_path.glob("x.*"))
 
 

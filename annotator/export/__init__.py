@@ -13,6 +13,8 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+from sqlalchemy.exc import SQLAlchemyError
+
 from annotator.db.project import Project
 from annotator.export.source import ExportError, ExportScope
 from annotator.export.workbook import ExportCancelled, Progress, write_workbook
@@ -84,6 +86,8 @@ def export_project(project: Project, path: str | Path, scope: ExportScope = Expo
         raise ExportError(f"{path}: cannot be written ({exc.strerror}); if it is open in Excel or another "
                           f"program, close it there and export again") from None
     except OSError as exc:
-        if isinstance(exc, (ExportError, ExportCancelled)):
-            raise
         raise ExportError(f"{path}: cannot be written ({exc.strerror or exc})") from None
+    except SQLAlchemyError as exc:
+        reason = getattr(exc, "orig", None) or exc
+        raise ExportError(f"{project.path}: the project cannot be read ({reason}); close other programs using "
+                          f"it and export again") from None

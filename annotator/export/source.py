@@ -134,11 +134,12 @@ def iter_events(project: Project, coders: list[CoderInfo], batch: int = BATCH, o
                    Event.position, Event.id))
     if offset or limit is not None:
         q = q.limit(-1 if limit is None else limit).offset(offset)
+    decoded_cache: dict[str, Any] = {}
     with project.engine.connect() as conn:
         raw = conn.connection.driver_connection  # the sqlite3 connection: values are the hot loop
         result = conn.execution_options(yield_per=batch).execute(q)
         for part in result.partitions(batch):
-            values = _event_values(raw, list(dict.fromkeys(r[3] for r in part)))
+            values = _event_values(raw, list(dict.fromkeys(r[3] for r in part)), decoded_cache)
             yield [EventRecord(art_id, article_file(file_name, art_id), title, outlet, url, published, coder,
                                (pos or 0) + 1, values.get(ev_id, _NO_VALUES), ev_updated)
                    for ev_id, pos, ev_updated, _, art_id, coder, file_name, title, outlet, url, published in part]
@@ -147,22 +148,34 @@ def iter_events(project: Project, coders: list[CoderInfo], batch: int = BATCH, o
 _NO_VALUES: dict = {}
 
 
-def _event_values(raw, coding_ids: list[str]) -> dict[str, dict[str, tuple[Any, str]]]:
+DECODED_CACHE_LIMIT = 50_000
+
+
+def _event_values(raw, coding_ids: list[str], cache: dict[str, Any]) -> dict[str, dict[str, tuple[Any, str]]]:
     """event id -> {field: (value, origin)} for the events of a batch of codings.
 
-    Read through the (coding, event, field) index with the sqlite3 cursor and
-    decoded with one ``json.loads`` per batch: a million tiny ``json.loads``
-    calls and ORM rows would cost more than the rest of the export.
+    Read through the (coding, event, field) index with the sqlite3 cursor. The
+    JSON of values seen before (vocabulary values, ranks...) comes from
+    ``cache``; the rest is decoded with one ``json.loads`` per batch: a million
+    tiny ``json.loads`` calls and ORM rows would cost more than the rest of
+    the export. Decoded values are shared, never modified.
     """
     out: dict[str, dict[str, tuple[Any, str]]] = {}
     table = FieldValue.__table__.name
+    if len(cache) > DECODED_CACHE_LIMIT:
+        cache.clear()
     for start in range(0, len(coding_ids), BATCH):
         chunk = coding_ids[start:start + BATCH]
         rows = raw.execute(f"SELECT event_id, field, origin, value FROM {table} "
                            f"WHERE coding_id IN ({','.join('?' * len(chunk))}) AND event_id IS NOT NULL",
                            chunk).fetchall()
-        decoded = json.loads("[" + ",".join([r[3] if r[3] is not None else "null" for r in rows]) + "]")
-        for (ev_id, field, origin, _), value in zip(rows, decoded):
+        get = cache.get
+        missing = list(dict.fromkeys(r[3] for r in rows if r[3] is not None and get(r[3]) is None))
+        if missing:
+            cache.update(zip(missing, json.loads("[" + ",".join(missing) + "]")))
+        get = cache.get
+        for ev_id, field, origin, text in rows:
+            value = get(text) if text is not None else None
             entry = out.get(ev_id)
             if entry is None:
                 entry = out[ev_id] = {}

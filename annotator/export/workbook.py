@@ -46,6 +46,7 @@ def write_events(sheet_append: Callable[[list[Any]], None], project: Project, la
 
 EXCEL_MAX_ROWS = 1_048_576
 PARALLEL_MIN_EVENTS = 20_000  # below this a second process costs more than it saves
+PARENT_SHARE = 0.45  # of the Events rows; this process also writes the other sheets and saves
 
 
 class EventsSheetJob:
@@ -60,7 +61,7 @@ class EventsSheetJob:
         if n_events >= PARALLEL_MIN_EVENTS and (os.cpu_count() or 1) >= 2 and PARALLEL:
             from annotator.export import parallel
 
-            half = n_events // 2
+            half = int(n_events * PARENT_SHARE)
             self.job = parallel.start_events_half(project.path, coders, half, sheet.row_count + half + 1,
                                                   sheet.book.styles, sheet.encoder.letters)
             try:
