@@ -175,3 +175,24 @@ def test_undo_done_and_next_goes_back(make_window, seed_project, qtbot):
     assert win.queue.model.rows()[0].status == "new"
     win.action_map["accept_all"].trigger()
     assert not win.ctrl.state.events[0].proposed
+
+
+def test_place_fills_admin1_and_date_accepts_partial(make_window, seed_project, qtbot):
+    import pytest
+    pytest.importorskip("annotator.suggest.places")
+    win = make_window(seed_project)
+    win.activateWindow()
+    qtbot.waitUntil(win.isActiveWindow)
+    win.action_map["new_event"].trigger()
+    eid = win.ctrl.state.events[0].id
+    loc = win.form.row(eid, "location").editor
+    loc.name.setFocus()
+    qtbot.keyClicks(loc.name, "Hpapun")
+    qtbot.keyClick(loc.name, Qt.Key.Key_Tab)
+    vs = win.ctrl.state.events[0].values["location"]
+    assert vs.value["name"] == "Hpapun" and vs.value["admin1"] == "Kayin State"
+    date = win.form.row(eid, "date").editor
+    date.iso.setFocus()
+    qtbot.keyClicks(date.iso, "2023-11x")  # the x is refused by the validator
+    date.flush()
+    assert win.ctrl.state.events[0].values["date"].value["value"] == "2023-11"

@@ -167,8 +167,8 @@ class FieldEditor(QWidget):
             return True
         if ev.type() == QEvent.Type.FocusIn:
             self.focused.emit()
-        elif ev.type() == QEvent.Type.FocusOut:
-            self.flush()
+        elif ev.type() == QEvent.Type.FocusOut and ev.reason() != Qt.FocusReason.PopupFocusReason:
+            self.flush()  # not when a completion pop-up takes the focus while the coder types
         return False
 
 
@@ -457,13 +457,21 @@ class PlaceEditor(FieldEditor):
         return self.name
 
     def _on_name_finished(self) -> None:
+        self._autofill()
+        self.flush()
+
+    def _autofill(self) -> None:
+        """Fill the state/region (and coordinates) from the gazetteer when the coder has not."""
         if self.name.text().strip() and not self.admin1.text().strip():
             hit = place_lookup(self.name.text().strip())
             if hit and hit.get("admin1"):
                 self.admin1.setText(hit["admin1"])
+                self.admin1.setCursorPosition(0)
                 self._extra = {k: hit[k] for k in ("lat", "lon") if hit.get(k) is not None}
-                self._changed()
-        self.flush()
+
+    def _emit(self) -> None:
+        self._autofill()
+        super()._emit()
 
     def value(self) -> dict:
         out: dict = {}

@@ -54,6 +54,8 @@ def start_import(win, paths: list[str]) -> ImportJob:
         dlg.close()
         win.reload_queue()
         win.form.set_article_names([r.file_name or r.title for r in win.queue.model.rows()])
+        if win.ctrl.article_id is None:
+            win.open_article(win.queue.neighbour(None, 0))
         win.last_import_report = report
         ImportReport(report, win).open()
 
