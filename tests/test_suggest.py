@@ -362,3 +362,16 @@ def test_the_group_announcing_a_surrender_is_a_receiving_side_candidate(rules_en
     assert top(r, "receiving_side", 1) == ["KIA"]
     r = rules_engine.suggest("About 40 junta troops have surrendered in Kyauktaw, according to the Arakan Army.")
     assert top(r, "receiving_side", 1) == ["AA"]
+
+
+def test_joining_a_named_group_is_a_defection_and_separate_incidents_are_separate_events(engine):
+    text = ("Sixty-two soldiers from Light Infantry Battalion 389 surrendered to the Kachin Independence Army in "
+            "Hpakant Township on Monday, the KIA said.\n"
+            "In a separate incident last month, 14 police officers from the Hpakant police station joined the PDF, "
+            "according to local sources.\n")
+    r = engine.suggest(text, published="2024-08-14")
+    assert set(top(r, "receiving_side")) >= {"KIA", "PDF"}
+    events = r["events"]
+    assert [(e["actor"], e["receiving_side"], e["count"]["min"]) for e in events] == [
+        ("Myanmar military", "KIA", 62), ("Myanmar police", "PDF", 14)]
+    assert events[0]["unit"] == ["LIB 389"] and events[0]["date"] == "2024-08-12"

@@ -304,7 +304,7 @@ class SuggestionEngine:
                 base += 0.25  # "Tin Min Tun, an acting major": a named person is a count of one
             extra = {k: c[k] for k in ("min", "max", "approx", "includes_family")}
             extra["text"] = c["text"]
-            extra["part"] = bool(c.get("part"))
+            extra["part"] = bool(c.get("part")) or c["kind"] == "family"
             out.append(Mention("count", c["text"], c["start"], c["end"], ctx.score(c["start"], c["end"], base), extra))
         # "Police Major Khin Maung Oo ... has joined the CDM": a named officer is a count of one
         for r in ctx.ranks():
@@ -558,7 +558,7 @@ class _Context:
         return self.sent_of(pos) in self.sent_trig
 
     def trigger_before(self, pos: int, within: int) -> bool:
-        return any(0 <= pos - e <= within for s, e, w in self.sent_trig.get(self.sent_of(pos), ()))
+        return any(s < pos and pos - e <= within for s, e, w in self.sent_trig.get(self.sent_of(pos), ()))
 
     def is_background(self, pos: int) -> bool:
         si = self.sent_of(pos)
