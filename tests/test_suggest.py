@@ -375,3 +375,13 @@ def test_joining_a_named_group_is_a_defection_and_separate_incidents_are_separat
     assert [(e["actor"], e["receiving_side"], e["count"]["min"]) for e in events] == [
         ("Myanmar military", "KIA", 62), ("Myanmar police", "PDF", 14)]
     assert events[0]["unit"] == ["LIB 389"] and events[0]["date"] == "2024-08-12"
+
+
+def test_receiving_sides_own_units_and_foreign_regions(rules_engine):
+    r = rules_engine.suggest("A group of 12 Russian soldiers from the 155th Marine Brigade surrendered to Ukraine's 36th "
+                             "Brigade near Vuhledar, the Ukrainian military said.")
+    assert values(r, "unit") == ["BDE 155"]
+    r = rules_engine.suggest("Two Ukrainian servicemen deserted their unit in the Donetsk region and crossed over to the "
+                             "Russian side in October 2023.")
+    assert top(r, "location", 1) == ["Donetsk"]
+    assert top(r, "receiving_side", 1) == ["Russia"]

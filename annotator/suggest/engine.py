@@ -267,9 +267,11 @@ class SuggestionEngine:
 
     def _units(self, ctx) -> list[Mention]:
         out = []
+        side_ends = [ge for gs, ge, g in ctx.groups() if g.side and not g.actor]
         for u in ctx.units():
-            if _units.owner_before(ctx.text, u["start"]):
-                continue
+            if _units.owner_before(ctx.text, u["start"]) or any(
+                    re.fullmatch(r"(?:['’]s)?\s*", ctx.text[ge:u["start"]]) for ge in side_ends if 0 <= u["start"] - ge <= 4):
+                continue  # "KNU Brigade 5", "Ukraine's 36th Brigade": the receiving side's own unit
             base = 0.4 if u["formation"] else 0.55
             sc = ctx.score(u["start"], u["end"], base)
             for k in u["keys"]:
@@ -367,7 +369,7 @@ class SuggestionEngine:
                 found.append(dict(start=start_char + ent_text.index(name), end=end_char, text=name,
                                   name=rec["name"] if rec else name, admin1=rec["admin1"] if rec else None,
                                   lat=rec["lat"] if rec else None, lon=rec["lon"] if rec else None, level=level))
-        base_by_level = {"place": 0.5, "pattern": 0.55, "landmark": 0.5, "admin1": 0.4, "learned": 0.6, "ner": 0.35, "country": 0.15}
+        base_by_level = {"place": 0.5, "pattern": 0.55, "landmark": 0.5, "admin1": 0.4, "learned": 0.6, "ner": 0.35, "country": 0.0}
         # admin1 of places named in each sentence, to fold "Hpapun in Kayin state" into one candidate
         sent_admin: dict[int, set] = {}
         for p in found:

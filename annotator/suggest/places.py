@@ -18,9 +18,10 @@ from annotator.suggest.resources import load
 
 _SUFFIX = re.compile(r"(?i)\s+(?:village\s+tract|village|township|town|city|district|state|region|division|ward)$")
 _STOP_FIRST = {"The", "A", "An", "In", "This", "That", "Each", "Every", "Its", "Their", "Our", "Last", "Next", "One",
-               "Another", "Home", "Read", "Karen", "Burmese", "Myanmar", "Military", "Junta", "Regime", "Border", "Which"}
+               "Another", "Home", "Read", "Karen", "Burmese", "Myanmar", "Military", "Junta", "Regime", "Border", "Which",
+               "Islamic", "Union", "Nation", "Police", "Army", "Rakhine", "Shan", "Kachin", "Chin", "Mon", "Karenni", "Kayah", "Kayin"}
 _GENERIC = re.compile(r"\b((?:[A-Z][\w’'-]+\s+){1,3}?)(Village\s+Tract|village\s+tract|Village|village|Township|township|"
-                      r"Town|District|district|Ward)\b")
+                      r"Town|District|district|Ward|region|province|Province|oblast|Oblast|governorate|Governorate|state)\b")
 _LANDMARK = re.compile(r"\b(?:(?:Border|Army|Military|Police|Hill|Outpost)\s+){0,2}(?:Milepost|Outpost|Camp|Hill|Bridge|Checkpoint|Gate)\s+(?:No\.\s*)?\d+\b")
 _RUN = re.compile(r"[A-Z][\w’'-]*(?:[ ][A-Z][\w’'-]*)*")
 _BARE_OK_BEFORE = re.compile(r"(?i)\b(?:in|to|from|across|into|of|near|throughout|and)\s+(?:the\s+)?(?:(?:northern|southern|eastern|western|central|northwestern|northeastern|southeastern|southwestern)\s+)?$")
@@ -120,7 +121,12 @@ class Gazetteer:
                 continue
             name = " ".join(words)
             rec = self.lookup(name)
-            out.append(dict(start=s, end=m.end(), text=text[s:m.end()], name=rec["name"] if rec else f"{name} {m.group(2).title()}",
+            if rec is None and m.group(2).lower() in ("region", "province", "oblast", "governorate", "state"):
+                name_only = True
+            else:
+                name_only = False
+            out.append(dict(start=s, end=m.end(), text=text[s:m.end()],
+                            name=rec["name"] if rec else (name if name_only else f"{name} {m.group(2).title()}"),
                             admin1=rec["admin1"] if rec else None, lat=rec["lat"] if rec else None,
                             lon=rec["lon"] if rec else None, level="pattern"))
             taken[s:m.end()] = b"\x01" * (m.end() - s)

@@ -72,7 +72,8 @@ def find_ranks(text: str) -> list[dict]:
             if low in ("major", "general", "private") and not (capital_name or (article and not word[0].isupper()) or
                                                                (article and word[0].isupper())):
                 continue
-            if low in ("officer", "commander") and not (article or plural or capital_name):
+            named = re.match(r"\s+[A-Z][a-z]+\s+[A-Z]", text[m.end():m.end() + 30])
+            if low in ("officer", "commander") and not (article or plural or capital_name or named):
                 continue
             if low == "private" and not (capital_name or re.match(r"(?i)privates\b", m.group(0)) or article):
                 continue
