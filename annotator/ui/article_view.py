@@ -1,6 +1,8 @@
 """The article text: read-only, suggestions highlighted per field, the focused field's evidence stronger."""
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
+
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QAction, QColor, QFont, QTextCharFormat, QTextCursor
 from PySide6.QtWidgets import (QCheckBox, QHBoxLayout, QLabel, QMenu, QPlainTextEdit, QTextEdit, QVBoxLayout,
@@ -29,6 +31,8 @@ class ArticleView(QWidget):
         self._offset = 0  # offset of the shown text inside the whole text
         self._body: tuple[int, int] | None = None
         self._spans: list[tuple[str, int, int]] = []
+        self._starts: list[int] = []
+        self._longest = 0
         self._focus: tuple[int, int] | None = None
         self.header = QLabel()
         self.header.setObjectName("articleHeader")
@@ -45,6 +49,7 @@ class ArticleView(QWidget):
                                           | Qt.TextInteractionFlag.TextSelectableByKeyboard)
         self.text.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.text.customContextMenuRequested.connect(self._on_text_context_menu)
+        self.text.verticalScrollBar().valueChanged.connect(lambda _v: self._apply())
         font = QFont(self.text.font())
         font.setPointSizeF(max(font.pointSizeF(), 10.5))
         self.text.setFont(font)
@@ -56,9 +61,13 @@ class ArticleView(QWidget):
         lay.addLayout(top)
         lay.addWidget(self.text, 1)
 
+    def resizeEvent(self, event) -> None:  # noqa: N802
+        super().resizeEvent(event)
+        self._apply()
+
     # ------------------------------------------------------------- content
     def set_article(self, record: dict | None) -> None:
-        self._spans, self._focus = [], None
+        self._spans, self._starts, self._focus = [], [], None
         if record is None:
             self._text, self._body = "", None
             self.header.setText("<i>No article</i>")
@@ -85,6 +94,7 @@ class ArticleView(QWidget):
             shown = self._text[self._body[0]:self._body[1]]
         else:
             self._offset, shown = 0, self._text
+        self.text.setExtraSelections([])  # old selections would be moved along with the old text
         self.text.setPlainText(shown)
         self._apply()
 
@@ -94,8 +104,18 @@ class ArticleView(QWidget):
 
     def set_highlights(self, spans: list[tuple[str, int, int]]) -> None:
         """``spans``: (field name, start, end) suggestion spans, whole-text offsets."""
-        self._spans = list(spans)
+        self._spans = sorted(spans, key=lambda s: s[1])
+        self._starts = [s[1] for s in self._spans]
+        self._longest = max((b - a for _n, a, b in self._spans), default=0)
         self._apply()
+
+    def _visible_range(self) -> tuple[int, int]:
+        """Whole-text offsets of the text on screen, with a margin of a few screens either side."""
+        vp = self.text.viewport()
+        first = self.text.cursorForPosition(vp.rect().topLeft()).position()
+        last = self.text.cursorForPosition(vp.rect().bottomRight()).position()
+        margin = max(3000, 2 * (last - first))
+        return first + self._offset - margin, last + self._offset + margin
 
     def set_focus_span(self, span: tuple[int, int] | None, scroll: bool = True) -> None:
         self._focus = span
@@ -119,8 +139,12 @@ class ArticleView(QWidget):
         return cur
 
     def _apply(self) -> None:
+        """Only the spans near the visible text get selections: fast for any article length."""
         sels = []
-        for name, a, b in self._spans:
+        lo, hi = self._visible_range()
+        i = bisect_left(self._starts, lo - self._longest)
+        j = bisect_right(self._starts, hi)
+        for name, a, b in self._spans[i:j]:
             cur = self._cursor(a, b)
             if cur is None:
                 continue

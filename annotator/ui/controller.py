@@ -8,7 +8,7 @@ from PySide6.QtGui import QUndoStack
 
 from annotator import values as V
 from annotator.coding import CodingState, CodingStore, ValueState
-from annotator.suggestions import candidates, prefill
+from annotator.suggestions import candidate_span, candidates, prefill
 from annotator.ui.article_view import ArticleView
 from annotator.ui.coding_form import CodingForm
 from annotator.ui.commands import (AcceptEventCommand, AddEventCommand, DeleteEventCommand, MoveEventCommand,
@@ -123,10 +123,13 @@ class CodingController(QObject):
 
     def _highlight(self) -> None:
         spans = []
-        for f in self.codebook.fields:
-            for _v, span in candidates(self.result, f):
+        for name, cands in ((self.result or {}).get("fields") or {}).items():
+            if not self.codebook.has_field(name):
+                continue
+            for cand in cands or []:  # every mention, not only the distinct values
+                span = candidate_span(cand)
                 if span:
-                    spans.append((f.name, span[0], span[1]))
+                    spans.append((name, span[0], span[1]))
         for vs_map in ([self.state.values] + [e.values for e in self.state.events]) if self.state else []:
             for name, vs in vs_map.items():
                 if vs.evidence and self.codebook.field(name).type != "evidence":
