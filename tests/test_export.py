@@ -321,6 +321,14 @@ def test_agreement_sheet_with_double_coding(workbook):
         return
     assert "actor" in set(ag["measure"])
     assert {"level", "krippendorff_alpha", "percent_agreement", "n_units"} <= set(ag.columns)
+    assert list(ag.columns)[-1] == "notes"
+    actor = ag[ag["measure"] == "actor"].iloc[0]
+    assert actor["kind"] == "field" and actor["level"] == "nominal" and 0 <= actor["n_units"]
+    # below the table: how it was made
+    ws = openpyxl.load_workbook(out)["Agreement"]
+    below = {row[0].value: row[1].value for row in ws.iter_rows(min_row=2) if row[0].value in ("coders", "alignment")}
+    assert below.get("coders") == "alice; bob"
+    assert ws.auto_filter.ref.endswith(str(1 + int(ag["kind"].isin(["field", "article"]).sum())))
 
 
 # ----------------------------------------------------------------- scopes

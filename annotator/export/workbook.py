@@ -155,8 +155,9 @@ def agreement_table(project: Project) -> tuple[list[str], list[list[Any]], str |
     extra: list[str] = []
     for _, _, d in entries:
         for k, v in d.items():
-            if k not in AGREEMENT_KEYS and k not in extra and not isinstance(v, (dict,)):
+            if k not in AGREEMENT_KEYS and k not in extra and k not in ("field", "notes") and not isinstance(v, dict):
                 extra.append(k)
+    extra.append("notes")
     header = ["measure", "kind", "level", "krippendorff_alpha", "alpha_ci95_low", "alpha_ci95_high",
               "percent_agreement", "n_units", "n_values", *extra]
     rows = []
@@ -170,6 +171,9 @@ def agreement_table(project: Project) -> tuple[list[str], list[list[Any]], str |
         rows.append(row)
     if not rows:
         return [], [], "The agreement report has no fields."
+    for k, v in result.items():  # how the table was made: coders, alignment, ...
+        if not isinstance(v, dict):
+            rows.append(["", k, "; ".join(map(str, v)) if isinstance(v, (list, tuple)) else v])
     return header, rows, None
 
 
@@ -273,8 +277,13 @@ def write_workbook(project: Project, path: str | Path, scope: S.ExportScope = S.
             ag.append([message])
         else:
             ag = book.sheet("Agreement", [Column(h, "number" if i >= 3 else "text") for i, h in enumerate(header)])
-            for r in rows:
+            table = [r for r in rows if r[0] != ""]
+            for r in table:
                 ag.append(r)
+            ag.end_table()
+            ag.append([])
+            for r in rows[len(table):]:
+                ag.append(r[1:])
         ag.close()
         lap("agreement")
 
@@ -302,7 +311,7 @@ def write_workbook(project: Project, path: str | Path, scope: S.ExportScope = S.
             "coders": ", ".join(c.name for c in coders) or "none",
             "excluded": "deleted events; proposed events no coder accepted or edited",
             "events_rows": rows_events, "articles_rows": rows_articles,
-            "agreement_rows": len(rows), "codebook_fields": len(codebook.fields), "coders_rows": cs.data_rows,
+            "agreement_rows": len([r for r in rows if r and r[0] != ""]), "codebook_fields": len(codebook.fields), "coders_rows": cs.data_rows,
         }
         for k, v in report.items():
             about.append([k, v])
