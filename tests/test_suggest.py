@@ -385,3 +385,10 @@ def test_receiving_sides_own_units_and_foreign_regions(rules_engine):
                              "Russian side in October 2023.")
     assert top(r, "location", 1) == ["Donetsk"]
     assert top(r, "receiving_side", 1) == ["Russia"]
+
+
+def test_published_may_be_a_date_object_or_partial(rules_engine):
+    import datetime as dt
+    text = "Twelve soldiers deserted their base in Hpapun on Monday and joined the KNU."
+    assert top(rules_engine.suggest(text, dt.date(2024, 1, 25)), "date", 1) == ["2024-01-22"]
+    assert rules_engine.suggest(text, "2024")["fields"]["date"] == []

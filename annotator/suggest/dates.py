@@ -35,11 +35,16 @@ def _mk(y, m, d) -> str | None:
         return None
 
 
-def parse_iso(s: str | None) -> dt.date | None:
+def parse_iso(s) -> dt.date | None:
+    """A date from 'YYYY-MM-DD...' (or a date/datetime object); None when not a full date."""
     if not s:
         return None
+    if isinstance(s, dt.datetime):
+        return s.date()
+    if isinstance(s, dt.date):
+        return s
     try:
-        return dt.date.fromisoformat(s[:10])
+        return dt.date.fromisoformat(str(s).strip()[:10])
     except ValueError:
         return None
 
