@@ -545,3 +545,20 @@ def test_too_many_rows_for_excel(project, tmp_path, monkeypatch):
         export_project(project, tmp_path / "big.xlsx")
     assert not (tmp_path / "big.xlsx").exists()
     export_project(project, tmp_path / "big.csv")  # CSV has no row limit
+
+
+def test_a_second_reader_gets_the_same_values(workbook, project, tmp_path):
+    """calamine (Rust, independent of openpyxl) reads every sheet to the same frames."""
+    pytest.importorskip("python_calamine")
+    store = CodingStore(project, "alice")
+    aid = add_article(project, '=HYPERLINK("http://evil.example","x")', position=90, file_name="evil.txt")
+    store.add_event(aid, {"actor": ({"key": "Myanmar military"}, "typed", None),
+                          "notes": ({"value": "tab\tand\r\nnewlines & <tags>"}, "typed", None)})
+    out = tmp_path / "two-readers.xlsx"
+    export_project(project, out)
+    a = pd.read_excel(out, sheet_name=None, engine="openpyxl")
+    b = pd.read_excel(out, sheet_name=None, engine="calamine")
+    assert list(a) == list(b) == SHEETS
+    for name in SHEETS:
+        pd.testing.assert_frame_equal(a[name], b[name], check_dtype=False, obj=name)
+    assert '=HYPERLINK("http://evil.example","x")' in set(b["Events"]["title"])
