@@ -9,8 +9,8 @@ from typing import Any
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import (QFormLayout, QFrame, QGroupBox, QHBoxLayout, QLabel, QMenu, QPushButton, QScrollArea,
-                               QToolButton, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QApplication, QFormLayout, QFrame, QGroupBox, QHBoxLayout, QLabel, QMenu,
+                               QPushButton, QScrollArea, QToolButton, QVBoxLayout, QWidget)
 
 from annotator import values as V
 from annotator.codebook import Codebook, Field
@@ -324,6 +324,17 @@ class CodingForm(QWidget):
         self.current = (event_id, field)
         self.field_focused.emit(event_id, field)
         return True
+
+    def focus_start(self) -> None:
+        """Put the keyboard in the form: the first event's first field, else the first article field."""
+        keys = self.keys()
+        start = next((k for k in keys if k[0] is not None), keys[0] if keys else None)
+        if start is not None:
+            self.focus_field(*start)
+
+    def has_focus(self) -> bool:
+        w = QApplication.focusWidget()
+        return w is not None and self.isAncestorOf(w)
 
     def focus_step(self, step: int) -> None:
         keys = self.keys()

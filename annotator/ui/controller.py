@@ -110,7 +110,10 @@ class CodingController(QObject):
         self.result = result
         self.form.flush()
         if self._prefill():
+            had_focus = self.form.has_focus()
             self._reload(None)
+            if had_focus:
+                self.form.focus_start()
         else:
             self.form.set_result(result)
             self._highlight()

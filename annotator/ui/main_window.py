@@ -78,6 +78,7 @@ class MainWindow(QMainWindow):
         start = last_article(project, self.store.coder_id)
         ids = [r.article_id for r in self.queue.model.rows()]
         self.open_article(start if start in ids else (self.queue.neighbour(None, 0) if ids else None))
+        self.form.focus_start()
 
     # ------------------------------------------------------------- status bar
     def _build_status_bar(self) -> None:
@@ -131,7 +132,10 @@ class MainWindow(QMainWindow):
     def go(self, step: int) -> None:
         target = self.queue.neighbour(self.ctrl.article_id, step)
         if target:
+            in_form = self.form.isAncestorOf(self.focusWidget()) if self.focusWidget() else True
             self.ctrl.open_article(target)
+            if in_form:
+                self.form.focus_start()
         else:
             self.statusBar().showMessage("No more articles in this list.", 4000)
 
@@ -153,9 +157,7 @@ class MainWindow(QMainWindow):
             nxt = next((a for a in rest if status.get(a) not in ("done", "not_relevant")), None)
             if nxt:
                 self.ctrl.open_article(nxt)
-                first = self.form.keys()
-                if first:
-                    self.form.focus_field(*first[0])
+                self.form.focus_start()
                 return
         if not left:
             self.statusBar().showMessage("Every article in this list is done.", 6000)
