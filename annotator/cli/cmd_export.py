@@ -31,6 +31,21 @@ def register(subparsers) -> None:
     p.set_defaults(func=run)
 
 
+def _progress_printer():
+    """A percentage on the terminal (nothing when stderr is redirected)."""
+    if not sys.stderr.isatty():
+        return None
+    last = [-1]
+
+    def show(done: int, total: int) -> None:
+        pct = int(100 * done / total) if total else 100
+        if pct != last[0]:
+            last[0] = pct
+            print(f"\rexporting... {pct:3d}%", end="", file=sys.stderr, flush=True)
+
+    return show
+
+
 def run(args: argparse.Namespace) -> int:
     out = Path(args.out)
     if out.suffix.lower() not in SUFFIXES:
@@ -42,11 +57,14 @@ def run(args: argparse.Namespace) -> int:
     scope = ExportScope(coder=args.coder, reconciled=bool(args.reconciled))
     project = open_project(args.project)
     try:
-        report = export_project(project, out, scope, agreement=not args.no_agreement)
+        report = export_project(project, out, scope, progress=_progress_printer(),
+                                agreement=not args.no_agreement)
     except ExportError as exc:
         raise CliError(str(exc)) from None
     finally:
         project.close()
+        if sys.stderr.isatty():
+            print("\r" + " " * 30 + "\r", end="", file=sys.stderr)
     parts = [f"{report.get('events_rows', 0):,} events"]
     if "articles_rows" in report:
         parts.append(f"{report['articles_rows']:,} articles")

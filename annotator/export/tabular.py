@@ -6,7 +6,7 @@ import os
 import tempfile
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from annotator.db.project import Project
 from annotator.export import source as S
