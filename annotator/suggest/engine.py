@@ -15,9 +15,8 @@ import hashlib
 import json
 import re
 import time
-from itertools import islice
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from itertools import islice
 
 import numpy as np
 from spacy.attrs import ENT_IOB, ENT_TYPE, IDX, LENGTH
@@ -26,19 +25,14 @@ from annotator.suggest import counts as _counts
 from annotator.suggest import dates as _dates
 from annotator.suggest import groups as _groups
 from annotator.suggest import places as _places
-from annotator.suggest import ranks as _ranks
 from annotator.suggest import units as _units
+from annotator.suggest.context import Context, Mention, Triggers
 from annotator.suggest.events import propose_events
 from annotator.suggest.pipeline import load_pipeline
-from annotator.suggest.resources import alternation, data_hash, load
-from annotator.suggest.text import Sentence, split_sentences, unwrap
+from annotator.suggest.ranking import FIELDS, rank_candidates
+from annotator.suggest.resources import alternation, data_hash
 
 ENGINE_VERSION = "1"
-FIELDS = ("actor", "receiving_side", "unit", "count", "rank", "location", "date")
-MAX_CANDIDATES = 5
-# a candidate must also come within DELTA of the field's best one: a short list is a confident one
-DELTA = {"actor": 0.3, "receiving_side": 0.35, "unit": 0.5, "count": 0.3, "rank": 0.4, "location": 0.35, "date": 0.3}
-THRESHOLD = {"actor": 0.42, "receiving_side": 0.6, "unit": 0.4, "count": 0.42, "rank": 0.45, "location": 0.45, "date": 0.45}
 
 _SIDE_LINK = re.compile(r"(?i)(?<!according )(?<!according  )\b(?:to|into|joined|joining|join|joins|with|alongside|welcomed\s+by|received\s+by|sheltered\s+by)\s+(?:the\s+)?(?:(?!(?:after|before|when|while|in|on|at|near|as|because|following|during|by|from|of)\b)[\w’'-]+\s+){0,3}$")
 _FROM_LINK = re.compile(r"(?i)\b(?:from|of|left|quit|deserted|abandoned)\s+(?:the\s+)?(?:[\w’'-]+\s+){0,2}$")
@@ -52,36 +46,7 @@ _NAMED = re.compile(r"[A-Z][\w’'-]+(?:\s+[A-Z][\w’'-]+)*,\s*$")
 _SPEAKER = re.compile(r"(?i)\s*(?:\)\s*)?(?:['’]s\s+)?(?:\w+\s+)?(?:said|says|told|spokes\w+|statement|announced|claimed|reported)\b")
 _RANK_NAME = re.compile(r"\s+(?:(?:U|Daw|Saw|Sai|Nai|Khun|Mahn|Padoh|Salai)\s+)?[A-Z][a-z]+(?:\s+[A-Z][a-z]+){1,3}\b(?!\s+(?:Army|Force|Forces|Battalion|Division|Command|State|Region|Township))")
 _OWNER_GAP = re.compile(r"(?i)\s*(?:district|region|township|state|-based|based|area|['’]s)?\s*")
-_MYANMAR_ADMIN1 = {a["name"] for a in load("places")["admin1"] if "country" not in a}
 _CAP = re.compile(r"(?<=[\w,;)’'] )[A-Z][a-z][\w’'-]*")
-_NEGATED = re.compile(r"(?i)\b(?:not|no|never|denied|deny|denies|refused|refuse|urged?|urging|encourag\w+|call(?:ed|ing|s)?\s+on|invit\w+|appeal\w*|demand\w*|ultimatum|threaten\w*|warn\w*)\b[^.]{0,40}$")
-
-
-@dataclass
-class Mention:
-    field: str
-    value: object
-    start: int
-    end: int
-    score: float
-    extra: dict = field(default_factory=dict)
-
-
-class _Triggers:
-    def __init__(self):
-        data = load("triggers")
-        self.weights = [t[1] for t in data["triggers"]]
-        self.needs_people = [len(t) > 2 and t[2] == "people" for t in data["triggers"]]
-        self.people = re.compile(r"(?i)\b(?:" + data["people_nouns"] + r")\b")
-        self.rx = re.compile(r"(?i)\b(?:" + "|".join(f"(?P<t{i}>{t[0]})" for i, t in enumerate(data["triggers"])) + r")\b")
-        self.force = re.compile(r"(?i)\b(?:" + data["force_nouns"] + r")\b")
-        self.background = re.compile(r"(?i)" + data["background_cues"])
-        self.negative = re.compile(r"(?i)\b(?:" + "|".join(data["negative"]) + r")\b")
-        self.strong_force = re.compile(r"(?i)\b(?:soldiers?|troops?|army|military|police(?:men|man)?|junta|battalions?|militia(?:men)?|servicem[ae]n|tatmadaw)\b")
-
-    def find(self, text: str) -> list[tuple[int, int, float, bool]]:
-        return [(m.start(), m.end(), self.weights[i], self.needs_people[i])
-                for m in self.rx.finditer(text) for i in (int(m.lastgroup[1:]),)]
 
 
 class SuggestionEngine:
@@ -100,7 +65,7 @@ class SuggestionEngine:
         self.learned = [dict(p) for p in learned if p.get("text") and p.get("field") in FIELDS]
         self.nlp, self.model_label, self.model_warning = load_pipeline(model)
         self.has_ner = "ner" in self.nlp.pipe_names and "ner" not in self.nlp.disabled
-        self._trig = _Triggers()
+        self._trig = Triggers()
         self._gaz = _places.gazetteer()
         self._learned_rx, self._learned_map = self._compile_learned(self.learned)
         version = f"{self.model_label} + domain rules {ENGINE_VERSION}.{data_hash()}"
@@ -129,7 +94,7 @@ class SuggestionEngine:
             if not batch:
                 return
             t0 = time.perf_counter()
-            ctxs = [_Context(text, self._trig, published) for text, published in batch]
+            ctxs = [Context(text, self._trig, published) for text, published in batch]
             rules = [self._rule_mentions(ctx) for ctx in ctxs]
             ents: list[list[tuple[int, int]]] = [[] for _ in batch]
             if self.has_ner:
@@ -146,7 +111,7 @@ class SuggestionEngine:
                 r["seconds"] = share
                 yield r
 
-    def _unexplained(self, ctx: "_Context", mentions: list["Mention"]) -> list[int]:
+    def _unexplained(self, ctx: "Context", mentions: list["Mention"]) -> list[int]:
         """Trigger sentences with a capitalised word that no rule accounted for."""
         explained = bytearray(len(ctx.text))
         for m in mentions:
@@ -174,7 +139,7 @@ class SuggestionEngine:
         return rx, mapping
 
     # ------------------------------------------------------------------ core
-    def _rule_mentions(self, ctx: "_Context") -> list[Mention]:
+    def _rule_mentions(self, ctx: "Context") -> list[Mention]:
         mentions: list[Mention] = []
         mentions += self._groups(ctx)
         mentions += self._units(ctx)
@@ -184,18 +149,18 @@ class SuggestionEngine:
         mentions += self._learned(ctx)
         return mentions
 
-    def _finish(self, ctx: "_Context", mentions: list[Mention], place_ents: list[tuple[int, int]]) -> dict:
+    def _finish(self, ctx: "Context", mentions: list[Mention], place_ents: list[tuple[int, int]]) -> dict:
         text = ctx.text
         mentions = mentions + self._places(ctx, place_ents)
         relevant = ctx.relevance()
         if relevant < 0.5:
             for m in mentions:
                 m.score *= 0.6 + 0.8 * relevant  # nothing to code: propose only what is very strong
-        fields = _rank_candidates(mentions, text)
+        fields = rank_candidates(mentions, text)
         events = propose_events(ctx, mentions, fields) if relevant >= 0.5 else []
         return {"relevant": relevant, "fields": fields, "events": events, "model": self.version}
 
-    def _groups(self, ctx: "_Context") -> list[Mention]:
+    def _groups(self, ctx: "Context") -> list[Mention]:
         text = ctx.text
         out: list[Mention] = []
         named = ctx.groups()
@@ -500,181 +465,3 @@ def _fold(s: str) -> str:
     return re.sub(r"\s+", " ", s.replace("’", "'")).strip().lower()
 
 
-class _Context:
-    """Per-article facts shared by the extractors: sentences with weights,
-    trigger positions, the reference date and the article's country."""
-
-    def __init__(self, text: str, trig: _Triggers, published: str | None):
-        self.text = unwrap(text)  # same length and offsets; hard line wraps become spaces
-        self.trig = trig
-        self.sents: list[Sentence] = split_sentences(text) or [Sentence(0, len(text), 1.0)]
-        self.starts = [s.start for s in self.sents]
-        self.triggers = []
-        for s, e, w, people in trig.find(self.text):
-            if _NEGATED.search(self.text[max(0, s - 60):s]):
-                continue
-            if people:
-                sent = self.sents[self.sent_of(s)]
-                if not trig.people.search(self.text, sent.start, sent.end):
-                    continue  # "young men fled to Thailand": not soldiers
-            self.triggers.append((s, e, w))
-        self.sent_trig: dict[int, list[tuple[int, int, float]]] = {}
-        for t in self.triggers:
-            self.sent_trig.setdefault(self.sent_of(t[0]), []).append(t)
-        self.ref = _dates.parse_iso(published) or _dates.dateline(text)
-        self._ranks: list[dict] | None = None
-        self._units: list[dict] | None = None
-        self._groups: list | None = None
-        self._background: dict[int, bool] = {}
-        self.gaz_found = _places.gazetteer().find(self.text)
-        myanmar_places = sum(1 for p in self.gaz_found if p["level"] in ("place", "admin1") and p["lat"] is not None
-                             and 9 < p["lat"] < 29 and 92 < (p["lon"] or 0) < 101.5 and p["admin1"] in _MYANMAR_ADMIN1)
-        self.country, self.demonym = _groups.article_country(self.text, {"Myanmar": 2 * myanmar_places})
-        countries = load("groups")["countries"]
-        self.country_names = set(countries) | {"Myanmar", "Burma", "Thailand", "China", "India", "Bangladesh", "Laos"}
-        self.country_words = {self.country, "Burma", "Myanmar"} if self.country == "Myanmar" else {self.country}
-
-    def groups(self) -> list:
-        if self._groups is None:
-            self._groups = _groups.find_groups(self.text)
-        return self._groups
-
-    def units(self) -> list[dict]:
-        if self._units is None:
-            self._units = _units.find_units(self.text)
-        return self._units
-
-    def ranks(self) -> list[dict]:
-        if self._ranks is None:
-            self._ranks = _ranks.find_ranks(self.text)
-        return self._ranks
-
-    def floor(self, pos: int, back: int) -> int:
-        """Where a look-behind window of ``back`` characters starts, never before the sentence."""
-        return max(self.sents[self.sent_of(pos)].start, pos - back, 0)
-
-    def sent_of(self, pos: int) -> int:
-        return max(0, bisect.bisect_right(self.starts, pos) - 1)
-
-    def trigger_in_sentence(self, pos: int) -> bool:
-        return self.sent_of(pos) in self.sent_trig
-
-    def trigger_before(self, pos: int, within: int) -> bool:
-        return any(s < pos and pos - e <= within for s, e, w in self.sent_trig.get(self.sent_of(pos), ()))
-
-    def is_background(self, pos: int) -> bool:
-        si = self.sent_of(pos)
-        hit = self._background.get(si)
-        if hit is None:
-            s = self.sents[si]
-            hit = self._background[si] = bool(self.trig.background.search(self.text, s.start, s.end))
-        return hit
-
-    def score(self, start: int, end: int, base: float) -> float:
-        si = self.sent_of(start)
-        sent = self.sents[si]
-        sc = base * (0.6 + 0.4 * sent.weight)
-        trig = self.sent_trig.get(si)
-        if trig:
-            dist = min(max(0, s - end, start - e) for s, e, w in trig)
-            w = max(w for s, e, w in trig)
-            sc += 0.4 * w * sent.weight * (1.0 - min(dist, 300) / 600)
-        else:
-            near = [self.sent_trig.get(si - 1), self.sent_trig.get(si + 1)]
-            if any(near):
-                sc += 0.08 * sent.weight
-            else:
-                sc -= 0.1
-        return sc
-
-    def excerpt(self, indices: list[int]) -> tuple[str, list[tuple[int, int, int]]]:
-        """The sentences ``indices`` joined by newlines, with the pieces to
-        map offsets back: (excerpt, [(excerpt_start, text_start, length)])."""
-        parts, pieces, pos = [], [], 0
-        for si in sorted(indices):
-            if 0 <= si < len(self.sents):
-                sent = self.sents[si]
-                parts.append(self.text[sent.start:sent.end])
-                pieces.append((pos, sent.start, sent.end - sent.start))
-                pos += sent.end - sent.start + 1
-        return "\n".join(parts), pieces
-
-    def relevance(self) -> float:
-        hits = []
-        for s, e, w in self.triggers:
-            si = self.sent_of(s)
-            sent = self.sents[si]
-            rest = self.text[sent.start:s] + " " + self.text[e:sent.end]
-            force = 1.0 if self.trig.force.search(rest) else 0.35
-            if self.trig.negative.search(rest) and not self.trig.strong_force.search(rest):
-                force = 0.2  # "lawmakers defected from the party"
-            hits.append((w * sent.weight * force, sent.weight))
-        # headline-like lines (a page's own title, but also related-post titles) only back up the body
-        body = any(sw != 0.8 and h >= 0.3 for h, sw in hits)
-        hits = sorted((h if body or sw != 0.8 else h * 0.4 for h, sw in hits), reverse=True)
-        p = 1.0
-        for h in hits[:6]:
-            p *= 1 - 0.75 * h
-        return round(min(0.99, max(0.01, 1 - p)), 3)
-
-
-def _rank_candidates(mentions: list[Mention], text: str) -> dict:
-    by_field: dict[str, dict] = {f: {} for f in FIELDS}
-    for m in mentions:
-        key = (m.value, m.extra.get("min"), m.extra.get("max")) if m.field == "count" else m.value
-        slot = by_field[m.field].setdefault(key, {"best": m, "n": 0})
-        slot["n"] += 1
-        if m.score > slot["best"].score:
-            slot["best"] = m
-    # counts: the same numbers written twice are one candidate
-    fields: dict[str, list] = {}
-    for f, slots in by_field.items():
-        cands = []
-        for key, slot in slots.items():
-            m = slot["best"]
-            sc = m.score + 0.05 * min(3, slot["n"] - 1)
-            if f == "receiving_side" and m.extra.get("generic"):
-                sc -= 0.05
-            cands.append((sc, m))
-        cands.sort(key=lambda x: (-x[0], x[1].start))
-        if f == "receiving_side" and any(not m.extra.get("generic") and sc >= THRESHOLD[f] for sc, m in cands):
-            cands = [(sc, m) for sc, m in cands if not m.extra.get("generic")]
-        if f == "location":
-            # a state or region goes below the more specific places in it ("Hpapun" before "Kayin State")
-            specific = {}
-            for sc, m in cands:
-                if m.extra.get("level") != "admin1" and m.extra.get("admin1"):
-                    specific[m.extra["admin1"]] = max(specific.get(m.extra["admin1"], 0), sc)
-            cands = [(sc - 0.2 if m.extra.get("level") == "admin1" and specific.get(m.value, 0) >= sc - 0.2 else sc, m)
-                     for sc, m in cands]
-            cands.sort(key=lambda x: (-x[0], x[1].start))
-        floor = max(THRESHOLD[f], (cands[0][0] - DELTA[f]) if cands else 0)
-        out = []
-        seen_counts = set()
-        for sc, m in cands:
-            if sc < floor or len(out) >= MAX_CANDIDATES:
-                continue
-            item = _item(f, m, sc, text)
-            if f == "count":
-                k = (item["min"], item["max"])
-                if k in seen_counts:
-                    continue
-                seen_counts.add(k)
-            out.append(item)
-        fields[f] = out
-    return fields
-
-
-def _item(f: str, m: Mention, sc: float, text: str) -> dict:
-    item: dict = {"value": m.value, "text": m.extra.get("text") or text[m.start:m.end]}
-    if f == "count":
-        item["min"], item["max"] = m.extra["min"], m.extra["max"]
-        if m.extra.get("approx"):
-            item["approx"] = True
-        if m.extra.get("includes_family"):
-            item["includes_family"] = True
-    if f == "location":
-        item["admin1"] = m.extra.get("admin1")
-        item["lat"], item["lon"] = m.extra.get("lat"), m.extra.get("lon")
-    item.update(start=m.start, end=m.end, score=round(min(0.99, max(0.01, sc)), 2))
-    return item

@@ -1,0 +1,164 @@
+"""Per-article facts shared by the extractors: weighted sentences, defection
+triggers (``resources/triggers.json``), the reference date, the country of
+the story, and cached rule matches; plus the relevance score."""
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import dataclass, field
+
+from annotator.suggest import dates as _dates
+from annotator.suggest import groups as _groups
+from annotator.suggest import places as _places
+from annotator.suggest import ranks as _ranks
+from annotator.suggest import units as _units
+from annotator.suggest.resources import load
+from annotator.suggest.text import Sentence, split_sentences, unwrap
+
+_MYANMAR_ADMIN1 = {a["name"] for a in load("places")["admin1"] if "country" not in a}
+_NEGATED = re.compile(r"(?i)\b(?:not|no|never|denied|deny|denies|refused|refuse|urged?|urging|encourag\w+|call(?:ed|ing|s)?\s+on|invit\w+|appeal\w*|demand\w*|ultimatum|threaten\w*|warn\w*)\b[^.]{0,40}$")
+
+
+@dataclass
+class Mention:
+    field: str
+    value: object
+    start: int
+    end: int
+    score: float
+    extra: dict = field(default_factory=dict)
+
+
+class Triggers:
+    def __init__(self):
+        data = load("triggers")
+        self.weights = [t[1] for t in data["triggers"]]
+        self.needs_people = [len(t) > 2 and t[2] == "people" for t in data["triggers"]]
+        self.people = re.compile(r"(?i)\b(?:" + data["people_nouns"] + r")\b")
+        self.rx = re.compile(r"(?i)\b(?:" + "|".join(f"(?P<t{i}>{t[0]})" for i, t in enumerate(data["triggers"])) + r")\b")
+        self.force = re.compile(r"(?i)\b(?:" + data["force_nouns"] + r")\b")
+        self.background = re.compile(r"(?i)" + data["background_cues"])
+        self.negative = re.compile(r"(?i)\b(?:" + "|".join(data["negative"]) + r")\b")
+        self.strong_force = re.compile(r"(?i)\b(?:soldiers?|troops?|army|military|police(?:men|man)?|junta|battalions?|militia(?:men)?|servicem[ae]n|tatmadaw)\b")
+
+    def find(self, text: str) -> list[tuple[int, int, float, bool]]:
+        return [(m.start(), m.end(), self.weights[i], self.needs_people[i])
+                for m in self.rx.finditer(text) for i in (int(m.lastgroup[1:]),)]
+
+
+class Context:
+    """Per-article facts shared by the extractors: sentences with weights,
+    trigger positions, the reference date and the article's country."""
+
+    def __init__(self, text: str, trig: Triggers, published: str | None):
+        self.text = unwrap(text)  # same length and offsets; hard line wraps become spaces
+        self.trig = trig
+        self.sents: list[Sentence] = split_sentences(text) or [Sentence(0, len(text), 1.0)]
+        self.starts = [s.start for s in self.sents]
+        self.triggers = []
+        for s, e, w, people in trig.find(self.text):
+            if _NEGATED.search(self.text[max(0, s - 60):s]):
+                continue
+            if people:
+                sent = self.sents[self.sent_of(s)]
+                if not trig.people.search(self.text, sent.start, sent.end):
+                    continue  # "young men fled to Thailand": not soldiers
+            self.triggers.append((s, e, w))
+        self.sent_trig: dict[int, list[tuple[int, int, float]]] = {}
+        for t in self.triggers:
+            self.sent_trig.setdefault(self.sent_of(t[0]), []).append(t)
+        self.ref = _dates.parse_iso(published) or _dates.dateline(text)
+        self._ranks: list[dict] | None = None
+        self._units: list[dict] | None = None
+        self._groups: list | None = None
+        self._background: dict[int, bool] = {}
+        self.gaz_found = _places.gazetteer().find(self.text)
+        myanmar_places = sum(1 for p in self.gaz_found if p["level"] in ("place", "admin1") and p["lat"] is not None
+                             and 9 < p["lat"] < 29 and 92 < (p["lon"] or 0) < 101.5 and p["admin1"] in _MYANMAR_ADMIN1)
+        self.country, self.demonym = _groups.article_country(self.text, {"Myanmar": 2 * myanmar_places})
+        countries = load("groups")["countries"]
+        self.country_names = set(countries) | {"Myanmar", "Burma", "Thailand", "China", "India", "Bangladesh", "Laos"}
+        self.country_words = {self.country, "Burma", "Myanmar"} if self.country == "Myanmar" else {self.country}
+
+    def groups(self) -> list:
+        if self._groups is None:
+            self._groups = _groups.find_groups(self.text)
+        return self._groups
+
+    def units(self) -> list[dict]:
+        if self._units is None:
+            self._units = _units.find_units(self.text)
+        return self._units
+
+    def ranks(self) -> list[dict]:
+        if self._ranks is None:
+            self._ranks = _ranks.find_ranks(self.text)
+        return self._ranks
+
+    def floor(self, pos: int, back: int) -> int:
+        """Where a look-behind window of ``back`` characters starts, never before the sentence."""
+        return max(self.sents[self.sent_of(pos)].start, pos - back, 0)
+
+    def sent_of(self, pos: int) -> int:
+        return max(0, bisect.bisect_right(self.starts, pos) - 1)
+
+    def trigger_in_sentence(self, pos: int) -> bool:
+        return self.sent_of(pos) in self.sent_trig
+
+    def trigger_before(self, pos: int, within: int) -> bool:
+        return any(s < pos and pos - e <= within for s, e, w in self.sent_trig.get(self.sent_of(pos), ()))
+
+    def is_background(self, pos: int) -> bool:
+        si = self.sent_of(pos)
+        hit = self._background.get(si)
+        if hit is None:
+            s = self.sents[si]
+            hit = self._background[si] = bool(self.trig.background.search(self.text, s.start, s.end))
+        return hit
+
+    def score(self, start: int, end: int, base: float) -> float:
+        si = self.sent_of(start)
+        sent = self.sents[si]
+        sc = base * (0.6 + 0.4 * sent.weight)
+        trig = self.sent_trig.get(si)
+        if trig:
+            dist = min(max(0, s - end, start - e) for s, e, w in trig)
+            w = max(w for s, e, w in trig)
+            sc += 0.4 * w * sent.weight * (1.0 - min(dist, 300) / 600)
+        else:
+            near = [self.sent_trig.get(si - 1), self.sent_trig.get(si + 1)]
+            if any(near):
+                sc += 0.08 * sent.weight
+            else:
+                sc -= 0.1
+        return sc
+
+    def excerpt(self, indices: list[int]) -> tuple[str, list[tuple[int, int, int]]]:
+        """The sentences ``indices`` joined by newlines, with the pieces to
+        map offsets back: (excerpt, [(excerpt_start, text_start, length)])."""
+        parts, pieces, pos = [], [], 0
+        for si in sorted(indices):
+            if 0 <= si < len(self.sents):
+                sent = self.sents[si]
+                parts.append(self.text[sent.start:sent.end])
+                pieces.append((pos, sent.start, sent.end - sent.start))
+                pos += sent.end - sent.start + 1
+        return "\n".join(parts), pieces
+
+    def relevance(self) -> float:
+        hits = []
+        for s, e, w in self.triggers:
+            si = self.sent_of(s)
+            sent = self.sents[si]
+            rest = self.text[sent.start:s] + " " + self.text[e:sent.end]
+            force = 1.0 if self.trig.force.search(rest) else 0.35
+            if self.trig.negative.search(rest) and not self.trig.strong_force.search(rest):
+                force = 0.2  # "lawmakers defected from the party"
+            hits.append((w * sent.weight * force, sent.weight))
+        # headline-like lines (a page's own title, but also related-post titles) only back up the body
+        body = any(sw != 0.8 and h >= 0.3 for h, sw in hits)
+        hits = sorted((h if body or sw != 0.8 else h * 0.4 for h, sw in hits), reverse=True)
+        p = 1.0
+        for h in hits[:6]:
+            p *= 1 - 0.75 * h
+        return round(min(0.99, max(0.01, 1 - p)), 3)
