@@ -196,3 +196,15 @@ def test_place_fills_admin1_and_date_accepts_partial(make_window, seed_project, 
     qtbot.keyClicks(date.iso, "2023-11x")  # the x is refused by the validator
     date.flush()
     assert win.ctrl.state.events[0].values["date"].value["value"] == "2023-11"
+
+
+def test_search_and_enter_opens_the_first_hit(make_window, seed_project, qtbot):
+    win = make_window(seed_project)
+    first = win.ctrl.article_id
+    win.action_map["find"].trigger()
+    qtbot.keyClicks(win.queue.search, "Karen News")
+    qtbot.keyClick(win.queue.search, Qt.Key.Key_Return)
+    ids = win.queue.visible_ids()
+    assert 1 <= len(ids) < 5 and win.ctrl.article_id == ids[0] != first
+    win.queue.search.clear()
+    qtbot.waitUntil(lambda: len(win.queue.visible_ids()) == 5, timeout=2000)

@@ -33,6 +33,7 @@ class QueuePanel(QWidget):
         self._search_timer.setInterval(200)
         self._search_timer.timeout.connect(lambda: self.search_changed.emit(self.search.text().strip()))
         self.search.textChanged.connect(lambda _t: self._search_timer.start())
+        self.search.returnPressed.connect(self._on_search_return)
         self.table = QTableView()
         self.table.setObjectName("queueTable")
         self.table.setModel(self.proxy)
@@ -54,6 +55,14 @@ class QueuePanel(QWidget):
         lay.setContentsMargins(4, 4, 4, 4)
         lay.addLayout(top)
         lay.addWidget(self.table, 1)
+
+    def _on_search_return(self) -> None:
+        """Enter in the search box: search now and open the first article found."""
+        self._search_timer.stop()
+        self.search_changed.emit(self.search.text().strip())
+        ids = self.visible_ids()
+        if ids:
+            self.article_activated.emit(ids[0])
 
     def _on_table_activated(self, index) -> None:
         aid = index.data(ID_ROLE)

@@ -89,7 +89,9 @@ class SuggestionWorker(QObject):
 
         def cb(n: int, total: int):
             self.progress.emit(n, total)
-            if n:  # answer single-article requests that arrived meanwhile (queued on this thread)
+            if n:
+                self._emit_relevance()
+                # answer single-article requests that arrived meanwhile (queued on this thread)
                 QCoreApplication.processEvents()
             return not self._cancel
 
@@ -104,12 +106,16 @@ class SuggestionWorker(QObject):
         finally:
             self._busy = False
         self.finished.emit(done)
-        if done and self._project is not None:
-            from sqlalchemy import select
-            from annotator.db.models import Article
-            with self._project.Session() as s:
-                self.relevance_changed.emit({a: r for a, r in s.execute(select(Article.id, Article.relevance))
-                                             if r is not None})
+
+    def _emit_relevance(self) -> None:
+        if self._project is None:
+            return
+        from sqlalchemy import select
+
+        from annotator.db.models import Article
+        with self._project.Session() as s:
+            self.relevance_changed.emit({a: r for a, r in s.execute(select(Article.id, Article.relevance))
+                                         if r is not None})
 
     @Slot()
     def stop(self) -> None:
