@@ -11,7 +11,7 @@ from datetime import date, datetime
 import openpyxl
 import pandas as pd
 import pytest
-from test_export_helpers import FULL_EVENT, add_article, small_project
+from test_export_helpers import read_excel, FULL_EVENT, add_article, small_project
 
 from annotator.cli.main import main as cli_main
 from annotator.coding import CodingStore
@@ -47,7 +47,7 @@ def test_sheets_in_order(workbook):
 
 def test_events_one_row_per_live_event_per_coder(workbook):
     out, report = workbook
-    df = pd.read_excel(out, sheet_name="Events")
+    df = read_excel(out, sheet_name="Events")
     # alice 2 events, bob 1 (one deleted, one only proposed); the reconciled coder is not a coder
     assert list(df["coder"]) == ["alice", "alice", "bob"]
     assert list(df["event"]) == [1, 2, 1]
@@ -56,7 +56,7 @@ def test_events_one_row_per_live_event_per_coder(workbook):
 
 def test_event_columns_come_from_the_codebook(workbook, project):
     out, _ = workbook
-    cols = list(pd.read_excel(out, sheet_name="Events").columns)
+    cols = list(read_excel(out, sheet_name="Events").columns)
     assert cols[:9] == ["article_id", "file", "title", "outlet", "url", "published", "published_iso", "coder", "event"]
     assert cols[-1] == "coded_at_utc"
     for f in project.codebook.event_fields:
@@ -68,7 +68,7 @@ def test_event_columns_come_from_the_codebook(workbook, project):
 
 def test_values_read_back_with_pandas(workbook, project):
     out, _ = workbook
-    df = pd.read_excel(out, sheet_name="Events")
+    df = read_excel(out, sheet_name="Events")
     first = df.iloc[0]
     assert first["article_id"] == project.ids["a1"]
     assert first["file"] == "001.txt"
@@ -199,7 +199,7 @@ def test_formula_like_text_is_text_never_a_formula(project, tmp_path):
     with zipfile.ZipFile(out) as z:
         xml = z.read("xl/worksheets/sheet1.xml").decode()
     assert "<f>" not in xml and "<f " not in xml
-    df = pd.read_excel(out, sheet_name="Events", keep_default_na=False)  # else pandas reads "#N/A" as missing
+    df = read_excel(out, sheet_name="Events", keep_default_na=False)  # else pandas reads "#N/A" as missing
     assert set(HOSTILE) <= set(df["title"])
 
 
@@ -210,7 +210,7 @@ def test_illegal_xml_characters_are_removed(project, tmp_path):
     out = tmp_path / "illegal.xlsx"
     report = export_project(project, out)
     assert report["illegal_removed"] == 3  # title on Events and Articles, notes
-    df = pd.read_excel(out, sheet_name="Events")
+    df = read_excel(out, sheet_name="Events")
     assert "Bad title with controls" in set(df["title"])
     assert "abc" in set(df["notes"])
     openpyxl.load_workbook(out)  # parses
@@ -226,7 +226,7 @@ def test_long_text_is_cut_with_a_marker_and_kept_in_json(project, tmp_path):
     out = tmp_path / "long.xlsx"
     report = export_project(project, out)
     assert report["truncated"] == 2
-    df = pd.read_excel(out, sheet_name="Events")
+    df = read_excel(out, sheet_name="Events")
     row = df[df["file"] == "long.txt"].iloc[0]
     assert len(row["notes"]) <= EXCEL_CELL_LIMIT
     assert row["notes"].startswith("word word") and "cut: " in row["notes"] and "JSON export" in row["notes"]
@@ -248,14 +248,14 @@ def test_text_reads_back_exactly(project, tmp_path):
         store.add_event(aid, {"actor": ({"key": "Myanmar military"}, "typed", None)})
     out = tmp_path / "texts.xlsx"
     export_project(project, out)
-    titles = set(pd.read_excel(out, sheet_name="Events")["title"])
+    titles = set(read_excel(out, sheet_name="Events")["title"])
     assert set(texts) <= titles
 
 
 # ----------------------------------------------------------------- other sheets
 def test_articles_sheet(workbook, project):
     out, _ = workbook
-    df = pd.read_excel(out, sheet_name="Articles")
+    df = read_excel(out, sheet_name="Articles")
     assert list(df["file"]) == ["001.txt", "002.txt", project.ids["a3"]]
     for c in ["relevance_score", "near_duplicate_of", "alice: status", "alice: events", "alice: relevant",
               "bob: status", "bob: events", "bob: coding_notes"]:
@@ -274,13 +274,13 @@ def test_near_duplicate_link(project, tmp_path):
                       near_duplicate_of=project.ids["a1"])
     out = tmp_path / "dup.xlsx"
     export_project(project, out)
-    df = pd.read_excel(out, sheet_name="Articles")
+    df = read_excel(out, sheet_name="Articles")
     assert df[df["article_id"] == dup].iloc[0]["near_duplicate_of"] == "001.txt"
 
 
 def test_codebook_coders_about_sheets(workbook, project):
     out, _ = workbook
-    cb = pd.read_excel(out, sheet_name="Codebook")
+    cb = read_excel(out, sheet_name="Codebook")
     names = list(cb["field"])
     for f in project.codebook.fields:
         assert f.name in names
@@ -290,11 +290,11 @@ def test_codebook_coders_about_sheets(workbook, project):
     cells = openpyxl.load_workbook(out)["Codebook"]
     text = [c.value for row in cells.iter_rows() for c in row if c.value is not None]
     assert "Count rules" in text and "scores of" in text and "Vocabulary" in text
-    coders = pd.read_excel(out, sheet_name="Coders")
+    coders = read_excel(out, sheet_name="Coders")
     assert list(coders["coder"]) == ["alice", "bob", "reconciled"]
     assert list(coders["in_this_export"]) == [True, True, False]
     assert list(coders["events"]) == [2, 1, 1]
-    about = dict(pd.read_excel(out, sheet_name="About").values)
+    about = dict(read_excel(out, sheet_name="About").values)
     assert about["project"] == "Test project" and about["scope"] == "all coders"
     assert about["events_rows"] == 3 and about["articles_rows"] == 3
     assert str(about["app_version"]).startswith("annotator ")
@@ -315,7 +315,7 @@ def test_agreement_sheet_without_double_coding(tmp_path):
 
 def test_agreement_sheet_with_double_coding(workbook):
     out, _ = workbook
-    ag = pd.read_excel(out, sheet_name="Agreement")
+    ag = read_excel(out, sheet_name="Agreement")
     if "measure" not in ag.columns:  # the agreement module is not there: the sheet says so
         assert "agreement" in ag.columns and isinstance(ag.iloc[0, 0], str)
         return
@@ -335,14 +335,14 @@ def test_agreement_sheet_with_double_coding(workbook):
 def test_scope_one_coder_and_reconciled(project, tmp_path):
     out = tmp_path / "bob.xlsx"
     export_project(project, out, ExportScope(coder="bob"))
-    assert list(pd.read_excel(out, sheet_name="Events")["coder"]) == ["bob"]
-    arts = pd.read_excel(out, sheet_name="Articles")
+    assert list(read_excel(out, sheet_name="Events")["coder"]) == ["bob"]
+    arts = read_excel(out, sheet_name="Articles")
     assert "bob: status" in arts.columns and "alice: status" not in arts.columns
     out = tmp_path / "rec.xlsx"
     export_project(project, out, ExportScope(reconciled=True))
-    ev = pd.read_excel(out, sheet_name="Events")
+    ev = read_excel(out, sheet_name="Events")
     assert list(ev["coder"]) == ["reconciled"] and list(ev["actor_origin"]) == ["reconciled"]
-    assert dict(pd.read_excel(out, sheet_name="About").values)["scope"] == "reconciled coding"
+    assert dict(read_excel(out, sheet_name="About").values)["scope"] == "reconciled coding"
 
 
 def test_scope_errors(project, tmp_path):
@@ -374,7 +374,7 @@ def test_empty_project_exports(tmp_path):
     assert report["events_rows"] == 0
     wb = openpyxl.load_workbook(out)
     assert wb.sheetnames[:6] == SHEETS
-    assert pd.read_excel(out, sheet_name="Events").empty
+    assert read_excel(out, sheet_name="Events").empty
     p.close()
 
 
@@ -412,7 +412,7 @@ def test_csv_is_the_events_table_utf8_with_bom(project, tmp_path):
     assert raw.startswith(b"\xef\xbb\xbf")
     assert "မြန်မာ.txt".encode() in raw
     c = pd.read_csv(csvp, encoding="utf-8-sig")
-    x = pd.read_excel(xlsx, sheet_name="Events")
+    x = read_excel(xlsx, sheet_name="Events")
     assert list(c.columns) == list(x.columns)
     assert len(c) == len(x) == 4
     assert list(c["coder"]) == list(x["coder"])
@@ -443,7 +443,7 @@ def test_cli_export_formats(project, tmp_path, capsys):
     out = capsys.readouterr().out
     assert "wrote" in out and "3 events" in out
     assert cli_main(["export", path, str(tmp_path / "b.xlsx"), "--coder", "bob"]) == 0
-    assert list(pd.read_excel(tmp_path / "b.xlsx")["coder"]) == ["bob"]
+    assert list(read_excel(tmp_path / "b.xlsx")["coder"]) == ["bob"]
     assert cli_main(["export", path, str(tmp_path / "r.csv"), "--reconciled"]) == 0
     assert cli_main(["export", path, str(tmp_path / "a.csv"), "--all-coders"]) == 0
 
@@ -498,7 +498,7 @@ def test_dates_before_1900_and_odd_values(project, tmp_path):
     })
     out = tmp_path / "odd.xlsx"
     export_project(project, out)
-    df = pd.read_excel(out, sheet_name="Events")
+    df = read_excel(out, sheet_name="Events")
     row = df[df["title"] == "Old"].iloc[0]
     assert pd.isna(row["published"]) and row["published_iso"] == "1850-05-01"
     assert pd.isna(row["date"]) and row["date_iso"] == "--11-14"
@@ -531,8 +531,8 @@ def test_parallel_halves_give_the_same_events_sheet(project, tmp_path, monkeypat
     r2 = export_project(project, split)
     assert r1["events_rows"] == r2["events_rows"] == 10
     assert r1["formula_like_text_cells"] == r2["formula_like_text_cells"] > 0
-    a = pd.read_excel(single, sheet_name="Events")
-    b = pd.read_excel(split, sheet_name="Events")
+    a = read_excel(single, sheet_name="Events")
+    b = read_excel(split, sheet_name="Events")
     pd.testing.assert_frame_equal(a, b)
     ws = openpyxl.load_workbook(split)["Events"]
     assert [c.row for c in ws["A"]] == list(range(1, 12))
@@ -556,7 +556,7 @@ def test_a_second_reader_gets_the_same_values(workbook, project, tmp_path):
                           "notes": ({"value": "tab\tand\r\nnewlines & <tags>"}, "typed", None)})
     out = tmp_path / "two-readers.xlsx"
     export_project(project, out)
-    a = pd.read_excel(out, sheet_name=None, engine="openpyxl")
+    a = read_excel(out, sheet_name=None)
     b = pd.read_excel(out, sheet_name=None, engine="calamine")
     assert list(a) == list(b) == SHEETS
     for name in SHEETS:

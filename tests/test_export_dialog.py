@@ -6,7 +6,7 @@ import json
 import openpyxl
 import pandas as pd
 import pytest
-from test_export_helpers import small_project
+from test_export_helpers import read_excel, small_project
 
 pytest.importorskip("pytestqt")
 
@@ -55,7 +55,7 @@ def test_export_runs_in_background_with_progress(qtbot, dialog, tmp_path):
     assert dialog.progress_bar.value() == 100 and seen[-1] == 100
     assert not dialog.running and dialog.export_button.isEnabled()
     assert "Exported 3 events" in dialog.status_label.text()
-    assert list(pd.read_excel(out, sheet_name="Events")["coder"]) == ["alice", "alice", "bob"]
+    assert list(read_excel(out, sheet_name="Events")["coder"]) == ["alice", "alice", "bob"]
     openpyxl.load_workbook(out)
 
 

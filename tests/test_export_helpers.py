@@ -2,10 +2,16 @@
 from __future__ import annotations
 
 import hashlib
+from functools import partial
+
+import pandas as pd
 
 from annotator.coding import CodingStore
 from annotator.db.models import Article
 from annotator.db.project import Project
+
+
+read_excel = partial(pd.read_excel, engine="openpyxl")  # explicit: pandas warns when calamine is installed
 
 
 def add_article(project: Project, title: str, *, text: str | None = None, file_name: str | None = None,
