@@ -4,7 +4,6 @@ from __future__ import annotations
 import json
 
 import openpyxl
-import pandas as pd
 import pytest
 from test_export_helpers import read_excel, small_project
 
