@@ -392,3 +392,10 @@ def test_published_may_be_a_date_object_or_partial(rules_engine):
     text = "Twelve soldiers deserted their base in Hpapun on Monday and joined the KNU."
     assert top(rules_engine.suggest(text, dt.date(2024, 1, 25)), "date", 1) == ["2024-01-22"]
     assert rules_engine.suggest(text, "2024")["fields"]["date"] == []
+
+
+def test_side_falls_back_to_the_group_around_the_trigger(rules_engine):
+    r = rules_engine.suggest("Sources said that 108 troops from the junta's Light Infantry Battalions 707 and 708 laid down "
+                             "their arms in Paletwa, ending the AA's siege of the town.")
+    assert values(r, "receiving_side") == ["AA"]
+    assert values(r, "unit") == ["LIB 707", "LIB 708"]

@@ -9,6 +9,7 @@ FIELDS = ("actor", "receiving_side", "unit", "count", "rank", "location", "date"
 MAX_CANDIDATES = 5
 # a candidate must also come within DELTA of the field's best one: a short list is a confident one
 DELTA = {"actor": 0.3, "receiving_side": 0.35, "unit": 0.5, "count": 0.3, "rank": 0.4, "location": 0.35, "date": 0.3}
+FALLBACK_SIDE = 0.5
 THRESHOLD = {"actor": 0.42, "receiving_side": 0.6, "unit": 0.4, "count": 0.42, "rank": 0.45, "location": 0.45, "date": 0.45}
 
 
@@ -43,6 +44,9 @@ def rank_candidates(mentions: list[Mention], text: str) -> dict:
                      for sc, m in cands]
             cands.sort(key=lambda x: (-x[0], x[1].start))
         floor = max(THRESHOLD[f], (cands[0][0] - DELTA[f]) if cands else 0)
+        if f == "receiving_side" and cands and cands[0][0] < floor and cands[0][0] >= FALLBACK_SIDE \
+                and not cands[0][1].extra.get("generic"):
+            floor = cands[0][0]  # no side is linked to a trigger: offer the group most present around them
         out = []
         seen_counts = set()
         for sc, m in cands:
