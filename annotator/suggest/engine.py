@@ -332,7 +332,8 @@ class SuggestionEngine:
                 if rec and rec["name"] in ctx.country_names:
                     level = "country"
                 found.append(dict(start=start_char + ent_text.index(name), end=end_char, text=name,
-                                  name=rec["name"] if rec else name, admin1=rec["admin1"] if rec else None,
+                                  name=rec["name"] if rec and rec.get("admin1") else name,  # outside the gazetteer: as written
+                                  admin1=rec["admin1"] if rec else None,
                                   lat=rec["lat"] if rec else None, lon=rec["lon"] if rec else None, level=level))
         base_by_level = {"place": 0.5, "pattern": 0.55, "landmark": 0.5, "admin1": 0.4, "learned": 0.6, "ner": 0.35, "country": 0.0}
         # admin1 of places named in each sentence, to fold "Hpapun in Kayin state" into one candidate

@@ -148,7 +148,14 @@ def _world():
     for c in gc.get_countries().values():
         index[_fold(c["name"])] = {"name": c["name"], "admin1": None, "lat": None, "lon": None, "country": c["name"]}
     names = {code: c["name"] for code, c in gc.get_countries().items()}
-    for c in sorted(gc.get_cities().values(), key=lambda c: c["population"]):
+    cities = sorted(gc.get_cities().values(), key=lambda c: c["population"])
+    for c in cities:  # alternative spellings first, so that a main name always wins
+        rec = {"name": c["name"], "admin1": None, "lat": round(c["latitude"], 4), "lon": round(c["longitude"], 4),
+               "country": names.get(c["countrycode"])}
+        for alt in c.get("alternatenames") or []:
+            if alt.isascii() and len(alt) > 3:
+                index.setdefault(_fold(alt), rec)
+    for c in cities:
         rec = {"name": c["name"], "admin1": None, "lat": round(c["latitude"], 4), "lon": round(c["longitude"], 4),
                "country": names.get(c["countrycode"])}
         index[_fold(c["name"])] = rec  # larger cities win
