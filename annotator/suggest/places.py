@@ -171,6 +171,8 @@ def lookup_place(name: str) -> dict | None:
     if rec is None:
         s = _SUFFIX.sub("", re.sub(r"\s*\(.*?\)\s*", " ", name or "").strip())
         rec = _world().get(_fold(s)) if s else None
+        if rec is not None and _fold(rec["name"]) != _fold(s):
+            rec = dict(rec, name=s)  # found under another spelling: keep the one asked for ("Daraa", not "Dar‘ā")
     if rec is None:
         return None
     return {"name": rec["name"], "admin1": rec.get("admin1"), "lat": rec.get("lat"), "lon": rec.get("lon")}
