@@ -36,6 +36,8 @@ def test_typing_is_saved_and_undo_redo(make_window, seed_project, qtbot):
     win.action_map["redo"].trigger()
     assert store.load(aid).values["article_notes"].value == {"value": "check the dateline"}
     assert win.form.row(None, "article_notes").editor.edit.text() == "check the dateline"
+    win.action_map["save"].trigger()
+    assert "saved" in win.statusBar().currentMessage()
 
 
 def test_suggestions_prefill_accept_edit_count_add_event_done_next(make_window, seed_project, qtbot, tmp_path):

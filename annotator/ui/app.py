@@ -6,9 +6,11 @@ from pathlib import Path
 from typing import Any, Callable
 
 from PySide6.QtCore import QSettings, QStandardPaths
+from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QInputDialog, QMessageBox
 
 from annotator.db.project import Project, ProjectError
+from annotator.paths import RESOURCES
 
 MAX_RECENT = 8
 
@@ -17,6 +19,9 @@ def make_app(argv: list[str] | None = None) -> QApplication:
     app = QApplication.instance() or QApplication(argv or sys.argv[:1])
     app.setOrganizationName("annotator")
     app.setApplicationName("annotator")
+    icon = RESOURCES / "icons" / "annotator.svg"
+    if icon.exists():
+        app.setWindowIcon(QIcon(str(icon)))
     return app
 
 
