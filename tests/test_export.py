@@ -562,3 +562,23 @@ def test_a_second_reader_gets_the_same_values(workbook, project, tmp_path):
     for name in SHEETS:
         pd.testing.assert_frame_equal(a[name], b[name], check_dtype=False, obj=name)
     assert '=HYPERLINK("http://evil.example","x")' in set(b["Events"]["title"])
+
+
+def test_a_failed_helper_is_replaced_by_this_process(project, tmp_path, monkeypatch):
+    import annotator.export.parallel as P
+    import annotator.export.workbook as W
+    monkeypatch.setattr(W, "PARALLEL_MIN_EVENTS", 1)
+
+    class Broken:
+        def __init__(self, *a):
+            pass
+
+        def result(self):
+            raise P.HelperFailed("boom")
+
+        def cancel(self):
+            pass
+    monkeypatch.setattr(P, "start_events_half", Broken)
+    out = tmp_path / "fallback.xlsx"
+    assert export_project(project, out)["events_rows"] == 3
+    assert list(read_excel(out, sheet_name="Events")["event"]) == [1, 2, 1]

@@ -1,16 +1,21 @@
 """The second half of a large Events sheet, written by a helper process.
 
 Building and encoding rows is pure Python, so one process uses one CPU. For a
-large export the parent writes the first half of the Events rows while a
-helper process (``spawn``: safe from a GUI thread) writes the second half to a
-temporary file with the right row numbers; the parent then appends that file.
-If the helper fails, the parent writes the second half itself.
+large export the parent writes the first part of the Events rows (and then the
+other sheets) while a helper process writes the rest to a temporary file with
+the right row numbers; the parent then appends that file. The helper is a
+plain ``python -m annotator.export.parallel`` subprocess (no ``multiprocessing``:
+it never re-imports the caller's main module, which may be a GUI, a notebook or
+stdin). If the helper fails, the parent writes the rest itself.
 """
 from __future__ import annotations
 
-import multiprocessing as mp
+import json
 import os
+import subprocess
+import sys
 import tempfile
+from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
@@ -21,65 +26,42 @@ class HelperFailed(RuntimeError):
     pass
 
 
-def _child(conn, project_path: str, coders: list, offset: int, first_row: int, styles: Any, letters: list[str],
-           out_path: str) -> None:
-    try:
-        from annotator.db.project import Project, _make_engine
-        from annotator.export.columns import EventLayout
-        from annotator.export.workbook import write_events
-        from annotator.export.xlsx import RowEncoder
-
-        path = Path(project_path)
-        project = Project(path, _make_engine(path))  # already checked by the parent: skip the file checks
-        stats = CleanStats()
-        encoder = RowEncoder.detached(letters, styles, stats)
-        layout = EventLayout(project.codebook)
-        row = first_row
-        with open(out_path, "w", encoding="utf-8", newline="") as fh:
-            def append(values: list[Any]) -> None:
-                nonlocal row
-                fh.write(encoder.encode(values, row))
-                row += 1
-
-            n = write_events(append, project, layout, coders, lambda _n: None, offset=offset, limit=None)
-        project.close()
-        conn.send(("ok", n, (stats.illegal_removed, stats.truncated, stats.formula_like)))
-    except BaseException as exc:  # noqa: BLE001 - reported to the parent
-        conn.send(("error", f"{type(exc).__name__}: {exc}", None))
-    finally:
-        conn.close()
-
-
 class EventsHalf:
     """A running helper; ``result()`` -> (rows file, rows, CleanStats)."""
 
     def __init__(self, project_path: Path, coders: list, offset: int, first_row: int, styles: Any,
                  letters: list[str]):
-        ctx = mp.get_context("spawn")
         fd, self.out_path = tempfile.mkstemp(prefix="annotator-rows-half-", suffix=".xml")
         os.close(fd)
-        self._recv, send = ctx.Pipe(duplex=False)
-        self._proc = ctx.Process(target=_child, args=(send, str(project_path), coders, offset, first_row, styles,
-                                                      letters, self.out_path), daemon=True)
-        self._proc.start()
-        send.close()
+        job = {"project": str(project_path), "coders": [asdict(c) for c in coders], "offset": offset,
+               "first_row": first_row, "styles": {k: v for k, v in vars(styles).items() if isinstance(v, int)},
+               "letters": letters, "out": self.out_path}
+        env = dict(os.environ)
+        root = str(Path(__file__).resolve().parents[2])  # the package's folder, also from a checkout
+        env["PYTHONPATH"] = root + (os.pathsep + env["PYTHONPATH"] if env.get("PYTHONPATH") else "")
+        self._proc = subprocess.Popen([sys.executable, "-m", "annotator.export.parallel", json.dumps(job)],
+                                      stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                      text=True, env=env)
 
     def result(self) -> tuple[str, int, CleanStats]:
         try:
-            status, n, counts = self._recv.recv()
-        except EOFError:
-            status, n, counts = "error", "the helper process ended without an answer", None
-        self._proc.join()
-        if status != "ok":
+            out, err = self._proc.communicate()
+        except OSError as exc:
             self.cancel()
-            raise HelperFailed(n)
-        stats = CleanStats(illegal_removed=counts[0], truncated=counts[1], formula_like=counts[2])
-        return self.out_path, n, stats
+            raise HelperFailed(str(exc)) from None
+        try:
+            answer = json.loads(out.strip().splitlines()[-1])
+        except (ValueError, IndexError):
+            answer = {"error": (err or "no answer").strip().splitlines()[-1:]}
+        if self._proc.returncode != 0 or "error" in answer:
+            self.cancel()
+            raise HelperFailed(str(answer.get("error")))
+        return self.out_path, answer["rows"], CleanStats(**answer["stats"])
 
     def cancel(self) -> None:
-        if self._proc.is_alive():
-            self._proc.terminate()
-            self._proc.join()
+        if self._proc.poll() is None:
+            self._proc.kill()
+            self._proc.communicate()
         try:
             os.remove(self.out_path)
         except FileNotFoundError:
@@ -89,3 +71,43 @@ class EventsHalf:
 def start_events_half(project_path: Path, coders: list, offset: int, first_row: int, styles: Any,
                       letters: list[str]) -> EventsHalf:
     return EventsHalf(project_path, coders, offset, first_row, styles, letters)
+
+
+def _run(job: dict[str, Any]) -> dict[str, Any]:
+    from types import SimpleNamespace
+
+    from annotator.db.project import Project, _make_engine
+    from annotator.export.columns import EventLayout
+    from annotator.export.source import CoderInfo
+    from annotator.export.workbook import write_events
+    from annotator.export.xlsx import RowEncoder
+
+    path = Path(job["project"])
+    project = Project(path, _make_engine(path))  # already opened and checked by the parent
+    stats = CleanStats()
+    encoder = RowEncoder.detached(job["letters"], SimpleNamespace(**job["styles"]), stats)
+    layout = EventLayout(project.codebook)
+    coders = [CoderInfo(**c) for c in job["coders"]]
+    row = job["first_row"]
+    with open(job["out"], "w", encoding="utf-8", newline="") as fh:
+        def append(values: list[Any]) -> None:
+            nonlocal row
+            fh.write(encoder.encode(values, row))
+            row += 1
+
+        n = write_events(append, project, layout, coders, lambda _n: None, offset=job["offset"], limit=None)
+    project.close()
+    return {"rows": n, "stats": asdict(stats)}
+
+
+def main() -> int:
+    try:
+        answer = _run(json.loads(sys.argv[1]))
+    except Exception as exc:  # noqa: BLE001 - reported to the parent, which writes the rows itself
+        answer = {"error": f"{type(exc).__name__}: {exc}"}
+    print(json.dumps(answer))
+    return 0 if "error" not in answer else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
