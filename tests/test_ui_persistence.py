@@ -10,7 +10,7 @@ import time
 from pathlib import Path
 
 import pytest
-from sqlalchemy.exc import OperationalError
+from PySide6.QtCore import Qt
 
 from annotator.coding import CodingStore
 from annotator.db.project import Project
@@ -83,27 +83,43 @@ def test_sigkill_mid_coding_loses_nothing(seed_project, tmp_path, make_window):
     project.close()
 
 
-@pytest.mark.parametrize("error, words", [("database or disk is full", "disk is full"),
-                                          ("attempt to write a readonly database", "read-only")])
-def test_write_failure_keeps_the_edit_and_saves_later(make_window, seed_project, qtbot, monkeypatch, error, words):
+def _full(dbapi_conn, _record):  # a real SQLITE_FULL: the file may not grow by a single page
+    cur = dbapi_conn.cursor()
+    pages = cur.execute("PRAGMA page_count").fetchone()[0]
+    cur.execute(f"PRAGMA max_page_count={pages}")
+    cur.close()
+
+
+def _read_only(dbapi_conn, _record):  # a real "attempt to write a readonly database"
+    dbapi_conn.execute("PRAGMA query_only=ON")
+
+
+@pytest.mark.parametrize("breakage, words", [(_full, "disk is full"), (_read_only, "read-only")])
+def test_write_failure_keeps_the_edit_and_saves_later(make_window, seed_project, qtbot, breakage, words):
+    from PySide6.QtGui import QGuiApplication
+    from sqlalchemy import event
+
     win = make_window(seed_project)
     aid = win.ctrl.article_id
-    real = win.store.set_value
-
-    def broken(*a, **k):
-        raise OperationalError("UPDATE ...", {}, Exception(error))
-
-    monkeypatch.setattr(win.store, "set_value", broken)
-    editor = win.form.row(None, "article_notes").editor
-    editor.edit.setFocus()
-    qtbot.keyClicks(editor.edit, "keep me")
-    editor.flush()
-    assert win.form.banner.isVisibleTo(win) and words in win.form.banner.text()
-    assert editor.edit.text() == "keep me"
-    assert not win.undo.canUndo()  # the failed edit is not on the undo stack
-    assert CodingStore(seed_project, "ann").load(aid) is None
-    monkeypatch.setattr(win.store, "set_value", real)
-    win.action_map["save"].trigger()
+    engine = seed_project.engine
+    event.listen(engine, "connect", breakage)
+    engine.dispose()  # every connection from now on is broken
+    try:
+        editor = win.form.row(None, "article_notes").editor
+        editor.edit.setFocus()
+        note = "A long note that needs new pages in the file. " * 400
+        QGuiApplication.clipboard().setText(note)
+        qtbot.keyClick(editor.edit, Qt.Key.Key_V, Qt.KeyboardModifier.ControlModifier)  # paste
+        editor.flush()
+        assert win.form.banner.isVisibleTo(win) and words in win.form.banner.text()
+        assert words in win.statusBar().currentMessage()
+        assert editor.edit.text() == note  # the edit stays in the form
+        assert not win.undo.canUndo()  # and is not on the undo stack
+    finally:
+        event.remove(engine, "connect", breakage)
+        engine.dispose()
+    assert CodingStore(seed_project, "ann").load(aid) is None  # nothing half-written
+    win.action_map["save"].trigger()  # space freed / file writable again: Ctrl+S writes it
     assert not win.form.banner.isVisibleTo(win)
-    assert CodingStore(seed_project, "ann").load(aid).values["article_notes"].value == {"value": "keep me"}
+    assert CodingStore(seed_project, "ann").load(aid).values["article_notes"].value == {"value": note}
     assert win.undo.canUndo()
