@@ -225,6 +225,8 @@ class SuggestionEngine:
             t = text[s:e].lower()
             if "movement" in t and ctx.country == "Myanmar":
                 out.append(Mention("receiving_side", "CDM", s, e, ctx.score(s, e, 0.55)))
+            elif t.startswith("refus") and ctx.country == "Myanmar":
+                out.append(Mention("receiving_side", "CDM", s, e, ctx.score(s, e, 0.4)))  # refusing to serve the junta
             m = re.search(r"(?i)(India|Thailand|Bangladesh|China|Mizoram|Manipur)$", text[s:e])
             if m:
                 out.append(Mention("receiving_side", m.group(1), s + m.start(1), e, ctx.score(s, e, 0.4)))
