@@ -62,13 +62,20 @@ def missing(project: Project, version: str, first: Iterable[str] = ()) -> list[s
 
 
 def _suggest_batch(engine: Any, items: list[tuple[str, str | None]], batch_size: int) -> list[dict[str, Any]]:
+    """Results for a batch; an article the engine fails on gets an empty result with the error."""
     many = getattr(engine, "suggest_many", None)
     if many is not None:
         try:
             return list(many(items, batch_size=batch_size))
-        except TypeError:
+        except Exception:  # noqa: BLE001 - one bad article must not stop the batch: go one by one
             pass
-    return [engine.suggest(text, published) for text, published in items]
+    out = []
+    for text, published in items:
+        try:
+            out.append(engine.suggest(text, published))
+        except Exception as exc:  # noqa: BLE001
+            out.append({"relevant": None, "fields": {}, "events": [], "error": f"{type(exc).__name__}: {exc}"})
+    return out
 
 
 def compute_missing(project: Project, engine: Any, progress_cb: ProgressCallback | None = None,

@@ -84,3 +84,21 @@ def test_prefill_refreshes_only_untouched_suggestions(seed_project):
     store.accept_event(aid, st.events[0].id)  # the coder touched it: never replaced again
     assert not S.prefill(store, aid, result, text)
     assert store.load(aid).events[0].values["actor"].value["key"] == "Myanmar police"
+
+
+def test_an_article_the_engine_fails_on_does_not_stop_the_rest(seed_project):
+    from annotator import suggestions as S
+    from tests.conftest import FakeEngine
+
+    class Picky(FakeEngine):
+        def suggest(self, text, published=None):
+            if "Burmese" in text:
+                raise ValueError("cannot parse")
+            return super().suggest(text, published)
+
+    assert S.compute_missing(seed_project, Picky(), batch_size=2) == 5
+    from annotator.db.models import Article
+    with seed_project.Session() as s:
+        results = [S.cached(seed_project, a, "fake-1") for a in s.query(Article)]
+    assert sum(1 for r in results if r.get("error")) == 1
+    assert sum(1 for r in results if r["events"]) >= 3
