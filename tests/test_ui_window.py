@@ -210,3 +210,13 @@ def test_search_and_enter_opens_the_first_hit(make_window, seed_project, qtbot):
     assert 1 <= len(ids) < 5 and win.ctrl.article_id == ids[0] != first
     win.queue.search.clear()
     qtbot.waitUntil(lambda: len(win.queue.visible_ids()) == 5, timeout=2000)
+
+
+def test_arrow_keys_in_the_queue_open_articles(make_window, seed_project, qtbot):
+    win = make_window(seed_project)
+    win.activateWindow()
+    qtbot.waitUntil(win.isActiveWindow)
+    win.action_map["focus_queue"].trigger()
+    assert win.queue.table.hasFocus()
+    qtbot.keyClick(win.queue.table, Qt.Key.Key_Down)
+    assert win.ctrl.article_id == win.queue.visible_ids()[1]

@@ -47,6 +47,7 @@ class QueuePanel(QWidget):
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(COL_TITLE, QHeaderView.ResizeMode.Stretch)
         self.table.activated.connect(self._on_table_activated)
+        self.table.selectionModel().currentRowChanged.connect(self._on_table_current_changed)
         self.table.clicked.connect(self._on_table_activated)
         top = QHBoxLayout()
         top.addWidget(self.status)
@@ -63,6 +64,10 @@ class QueuePanel(QWidget):
         ids = self.visible_ids()
         if ids:
             self.article_activated.emit(ids[0])
+
+    def _on_table_current_changed(self, current, _previous) -> None:
+        if self.table.hasFocus() and current.isValid():  # arrow keys in the queue open the article
+            self._on_table_activated(current)
 
     def _on_table_activated(self, index) -> None:
         aid = index.data(ID_ROLE)
