@@ -36,7 +36,13 @@ def run_gui(project_path: str | None, coder: str | None = None, suggestions: boo
             project = Project.open(project_path)
         else:
             last = s.value("last_project", "")
-            project = Project.open(last) if last and Path(last).exists() else A.open_or_create_demo()
+            project = None
+            if last and Path(last).exists():
+                try:
+                    project = Project.open(last)
+                except ProjectError as exc:  # the last project went bad: say so and open the demo
+                    print(f"annotator: {exc}; opening the demo project", file=sys.stderr)
+            project = project or A.open_or_create_demo()
     except (ProjectError, ImportError) as exc:
         QMessageBox.critical(None, "Cannot open project", str(exc))
         print(f"annotator: {exc}", file=sys.stderr)
