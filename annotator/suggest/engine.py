@@ -204,7 +204,9 @@ class SuggestionEngine:
             if any(spans[s:e]):
                 continue
             before = text[ctx.floor(s, 40):s]
-            if re.search(r"(?i)(?:resistance|rebel|revolutionary|ethnic|allied|people['’]s|defense|defence)\s+$", before):
+            if re.search(r"(?i)(?:resistance|rebel|revolutionary|ethnic|allied|people['’]s|defense|defence|karenni|karen|kachin|chin|arakan|"
+                         r"rakhine|shan|ta['’]ang|kokang|joint|combined|opposition|anti-junta|anti-regime|anti-coup|guerrilla|"
+                         r"insurgent|volunteer|pdf|coalition)\s+$", before):
                 continue
             if kind == "police" and re.match(r"(?i)\s+(?:station|stations|post|posts|outpost|headquarters|chief|compound|building|checkpoint)s?\b", text[e:e + 16]):
                 continue  # "a police station" is a place
