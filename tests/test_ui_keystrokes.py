@@ -168,7 +168,7 @@ class Coder:
                 return
             ed = row.editor
         words = {"multi": gold.get("text") if not gold.get("keys") else None, "place": gold.get("name"),
-                 "count": gold.get("text")}.get(t)
+                 "count": gold.get("text"), "date": gold.get("text")}.get(t)
         if words and len(words) > 3 and field.shortcut and self.select_and_fill(event_id, field, words):
             row = form.row(event_id, field.name)
             have = row.state.value if row.state else {}

@@ -220,3 +220,16 @@ def test_arrow_keys_in_the_queue_open_articles(make_window, seed_project, qtbot)
     assert win.queue.table.hasFocus()
     qtbot.keyClick(win.queue.table, Qt.Key.Key_Down)
     assert win.ctrl.article_id == win.queue.visible_ids()[1]
+
+
+def test_date_words_give_the_date(make_window, seed_project, qtbot):
+    import pytest
+    pytest.importorskip("annotator.suggest.dates")
+    win = make_window(seed_project)  # seed articles are dated 2024-01-25 (a Thursday)
+    win.action_map["new_event"].trigger()
+    eid = win.ctrl.state.events[0].id
+    date = win.form.row(eid, "date").editor
+    date.words.setFocus()
+    qtbot.keyClicks(date.words, "on Wednesday")
+    date.flush()
+    assert win.ctrl.state.events[0].values["date"].value == {"value": "2024-01-24", "text": "on Wednesday"}

@@ -16,7 +16,7 @@ from annotator import values as V
 from annotator.codebook import Codebook, Field
 from annotator.coding import CodingState, EventState, ValueState
 from annotator.suggestions import candidates
-from annotator.ui.field_editors import ArticleRefEditor, FieldEditor, make_editor
+from annotator.ui.field_editors import ArticleRefEditor, DateEditor, FieldEditor, make_editor
 
 SUGGESTED = ("suggested",)
 SUGGESTED_STYLE = "background-color: #fff3c4;"
@@ -133,6 +133,7 @@ class CodingForm(QWidget):
         self.current: Key | None = None
         self._article_names: list[str] = []
         self.article_text = ""
+        self.reference_date: str | None = None  # the article's date, for dates like "on Wednesday"
         self.banner = QLabel("")
         self.banner.setObjectName("saveBanner")
         self.banner.setWordWrap(True)
@@ -212,6 +213,8 @@ class CodingForm(QWidget):
         row = FieldRow(f, event_id, self)
         if isinstance(row.editor, ArticleRefEditor):
             row.editor.set_choices(self._article_names)
+        if isinstance(row.editor, DateEditor):
+            row.editor.reference = self.reference_date
         row.show_state(vs, self.article_text)
         key = (event_id, f.name)
         self._fill_alternatives(row)

@@ -121,8 +121,21 @@ class CodingController(QObject):
     def _reload(self, focus=None) -> None:
         self.state = self.store.load(self.article_id) if self.article_id else None
         self.form.article_text = self.record["text"] if self.record else ""
+        self.form.reference_date = self._reference_date()
         self.form.set_state(self.state, self.result, focus)
         self._highlight()
+
+    def _reference_date(self) -> str | None:
+        if not self.record:
+            return None
+        if self.record.get("published"):
+            return self.record["published"]
+        try:
+            from annotator.suggest.dates import dateline  # type: ignore
+            found = dateline(self.record["text"])
+            return found.isoformat() if found else None
+        except Exception:  # noqa: BLE001
+            return None
 
     def _highlight(self) -> None:
         spans = []
@@ -381,6 +394,7 @@ class CodingController(QObject):
         else:
             from annotator.ui.field_editors import make_editor
             editor = make_editor(f)
+            editor.reference = self._reference_date()
             editor.deleteLater()
         if f.type == "evidence":
             value = editor.added(text, start, end) if row is not None else {"sentences": [text], "spans": [[start, end]]}

@@ -497,9 +497,27 @@ class PlaceEditor(FieldEditor):
         return out
 
 
+def resolve_date(words: str, reference: str | None) -> str | None:
+    """The ISO date (at its precision) that ``words`` name; weekdays count back from ``reference``."""
+    try:
+        from annotator.suggest.dates import find_dates, parse_iso  # type: ignore
+        hits = find_dates(words, parse_iso(reference) if reference else None)
+    except Exception:  # noqa: BLE001 - engine missing or odd words: the coder types the date
+        hits = []
+    for hit in hits:
+        if hit.get("value"):
+            return hit["value"]
+    m = re.search(r"\b\d{4}(-\d{2}(-\d{2})?)?\b", words)
+    return m.group(0) if m else None
+
+
 class DateEditor(FieldEditor):
+    """A partial ISO date and the words; words typed or selected fill the date when it can be worked out."""
+
     def __init__(self, field: Field, parent=None):
         super().__init__(field, parent)
+        self.reference: str | None = None  # the article's date, for "on Wednesday"
+        self._auto = False  # the ISO date was worked out from the words (so new words may replace it)
         self.iso = _line("YYYY, YYYY-MM or YYYY-MM-DD")
         self.iso.setValidator(QRegularExpressionValidator(QRegularExpression(PARTIAL_DATE), self.iso))
         self.words = _line("words in the article")
@@ -507,14 +525,26 @@ class DateEditor(FieldEditor):
         lay.setContentsMargins(0, 0, 0, 0)
         lay.addWidget(self.iso, 2)
         lay.addWidget(self.words, 3)
+        self.iso.textEdited.connect(self._on_iso_edited)
+        self.words.textEdited.connect(self._on_words_edited)
         for w in (self.iso, self.words):
-            w.textEdited.connect(self._changed)
             w.editingFinished.connect(self.flush)
             self._watch(w)
         self.setFocusProxy(self.iso)
 
     def focus_widget(self):
         return self.iso
+
+    def _on_iso_edited(self, _text: str) -> None:
+        self._auto = False
+        self._changed()
+
+    def _on_words_edited(self, text: str) -> None:
+        if self._auto or not self.iso.text().strip():
+            iso = resolve_date(text, self.reference) if text.strip() else None
+            self.iso.setText(iso or "")
+            self._auto = bool(iso)
+        self._changed()
 
     def value(self) -> dict:
         out: dict = {}
@@ -526,14 +556,12 @@ class DateEditor(FieldEditor):
         return out
 
     def _show(self, value: dict) -> None:
+        self._auto = False
         self.iso.setText(value.get("value") or "")
         self.words.setText(value.get("text") or "")
 
     def from_selection(self, text: str) -> dict:
-        iso = None
-        m = re.search(r"\b(\d{4})-(\d{2})(-(\d{2}))?\b", text)
-        if m:
-            iso = m.group(0)
+        iso = resolve_date(text, self.reference)
         return {"text": text, **({"value": iso} if iso else {})}
 
 
