@@ -15,7 +15,10 @@ from annotator.export import source as S
 from annotator.export.columns import ARTICLE_COLUMNS, EventLayout, FieldColumns, dedupe, full_date, utc_datetime
 from annotator.export.xlsx import Column, SheetWriter, StreamingWorkbook
 
-PARALLEL = True  # write half of a large Events sheet in a helper process (two CPUs)
+EXCEL_MAX_ROWS = 1_048_576  # per sheet, the header included
+PARALLEL = True  # write part of a large Events sheet in a helper process (two CPUs)
+PARALLEL_MIN_EVENTS = 20_000  # below this a second process costs more than it saves
+PARENT_SHARE = 0.45  # of the Events rows; this process also writes the other sheets and saves
 Progress = Callable[[int, int], None]  # (done, total); raise ExportCancelled inside to stop
 
 
@@ -42,11 +45,6 @@ def write_events(sheet_append: Callable[[list[Any]], None], project: Project, la
         n += len(batch)
         tick(len(batch))
     return n
-
-
-EXCEL_MAX_ROWS = 1_048_576
-PARALLEL_MIN_EVENTS = 20_000  # below this a second process costs more than it saves
-PARENT_SHARE = 0.45  # of the Events rows; this process also writes the other sheets and saves
 
 
 class EventsSheetJob:
