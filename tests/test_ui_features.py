@@ -217,3 +217,23 @@ def test_big_article_opens_and_highlights_quickly(make_window, tmp_path):
     assert (last, last + len("Hpapun")) in highlighted()
     assert len(highlighted()) < sum(len(v) for v in result["fields"].values())
     project.close()
+
+
+def test_choosing_a_unit_alternative_adds_a_chip(make_window, tmp_path, qtbot):
+    class Units(FakeEngine):
+        def suggest(self, text, published=None):
+            i = text.index("402")
+            cands = [{"value": f"LIB {n}", "text": "Light Infantry Battalions 402 and 403", "start": i - 26,
+                      "end": i + 11, "score": 0.9} for n in (402, 403)]
+            return {"relevant": 0.9, "fields": {"unit": cands}, "events": []}
+    text = "Soldiers from Light Infantry Battalions 402 and 403 defected."
+    project = make_project(tmp_path / "u.annotator", [("u.txt", text)])
+    win = make_window(project, Units())
+    qtbot.waitUntil(lambda: win.ctrl.result is not None, timeout=5000)
+    win.action_map["new_event"].trigger()
+    eid = win.ctrl.state.events[0].id
+    for n in (0, 1):
+        alts = [a for a in win.form.alternative_actions(eid, "unit") if a.text().startswith("&")]
+        alts[n].trigger()
+    assert win.form.row(eid, "unit").editor.chips() == ["LIB 402", "LIB 403"]
+    project.close()

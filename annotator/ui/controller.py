@@ -263,6 +263,13 @@ class CodingController(QObject):
         self._push_value(event_id, field, value or None, origin, vs.evidence if vs and value else None)
 
     def _on_form_alternative_chosen(self, event_id, field, value, span) -> None:
+        vs = self._vs(event_id, field)
+        if self.codebook.field(field).type == "multi" and vs is not None and vs.value.get("keys"):
+            keys = list(vs.value["keys"])  # several values: a chosen alternative is added to them
+            keys += [k for k in value.get("keys") or [] if k not in keys]
+            value = {**vs.value, "keys": keys}
+            span = vs.evidence if vs.evidence and not span else (
+                (min(vs.evidence[0], span[0]), max(vs.evidence[1], span[1])) if vs.evidence and span else span)
         self._push_value(event_id, field, value, "suggested_accepted", span, f"Choose {field}")
 
     def accept_field(self, event_id=None, field=None) -> None:
