@@ -237,3 +237,24 @@ def test_choosing_a_unit_alternative_adds_a_chip(make_window, tmp_path, qtbot):
         alts[n].trigger()
     assert win.form.row(eid, "unit").editor.chips() == ["LIB 402", "LIB 403"]
     project.close()
+
+
+def test_cancelled_import_imports_nothing(make_window, tmp_path, qtbot):
+    import pytest
+    pytest.importorskip("annotator.importer")
+    project = make_project(tmp_path / "empty.annotator", [])
+    win = make_window(project)
+    files = []
+    for i in range(3):
+        f = tmp_path / f"a{i}.txt"
+        f.write_text(f"Article {i}: ten soldiers defected to the KNU in Hpapun.\n" * 3, encoding="utf-8")
+        files.append(str(f))
+    from annotator.ui.workers import ImportJob
+    job = ImportJob(str(project.path), files)
+    job.cancelled = True
+    with qtbot.waitSignal(job.signals.failed, timeout=20000) as blocker:
+        job.run()
+    assert "cancelled" in blocker.args[0]
+    win.reload_queue()
+    assert win.queue.model.rowCount() == 0
+    project.close()

@@ -124,6 +124,10 @@ class SuggestionWorker(QObject):
             self._project = None
 
 
+class ImportCancelled(Exception):
+    pass
+
+
 class WorkerSignals(QObject):
     progress = Signal(int, int, str)
     done = Signal(object)
@@ -145,14 +149,18 @@ class ImportJob(QRunnable):
             project = Project.open(self.project_path)
             try:
                 def cb(*args):
+                    if self.cancelled:  # the import is one transaction: stopping it rolls everything back
+                        raise ImportCancelled
                     done = args[0] if args else 0
                     total = args[1] if len(args) > 1 else 0
                     name = str(args[2]) if len(args) > 2 else ""
                     self.signals.progress.emit(int(done or 0), int(total or 0), name)
-                    return not self.cancelled
+                    return True
                 report = import_paths(project, self.paths, progress=cb)
             finally:
                 project.close()
             self.signals.done.emit(list(report))
+        except ImportCancelled:
+            self.signals.failed.emit("Import cancelled: no article was imported.")
         except Exception as exc:  # noqa: BLE001
             self.signals.failed.emit(f"{exc}".splitlines()[0] if str(exc) else traceback.format_exc(limit=1))
