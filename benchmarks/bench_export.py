@@ -5,7 +5,7 @@
 A project with N events (two coders, four events per coding, every event field
 filled, a share of the articles coded by both coders as a reliability sample)
 is built once and cached at ``--db``. Each measurement runs in a fresh process
-so that its peak memory (ru_maxrss, plus the helper process's) is its own:
+so that its peak memory (ru_maxrss, plus the peaks of its helper processes) is its own:
 
 - ``export xlsx``: ``annotator.export.export_project`` writing the whole workbook;
 - ``xlsx, no agreement``: the same without the agreement statistics
@@ -142,7 +142,8 @@ def run_export(db: str, out: str, agreement: bool = True) -> dict:
     project.close()
     helper = resource.getrusage(resource.RUSAGE_CHILDREN)
     return {"seconds": seconds, "cpu": cpu + helper.ru_utime + helper.ru_stime,
-            "peak_mb": peak_mb() + helper.ru_maxrss / 1024,  # this process + the helper writing half the rows
+            # this process + its helpers (rows, agreement), as if all peaked at once
+            "peak_mb": peak_mb() + (report.get("helpers_peak_mb") or 0),
             "rows": report.get("events_rows"), "size_mb": os.path.getsize(out) / 1e6,
             "timings": report.get("timings")}
 

@@ -26,16 +26,13 @@ class HelperFailed(RuntimeError):
     pass
 
 
-class EventsHalf:
-    """A running helper; ``result()`` -> (rows file, rows, CleanStats)."""
+class Helper:
+    """A ``python -m annotator.export.parallel JOB`` process; ``answer()`` is its JSON reply."""
 
-    def __init__(self, project_path: Path, coders: list, offset: int, first_row: int, styles: Any,
-                 letters: list[str]):
-        fd, self.out_path = tempfile.mkstemp(prefix="annotator-rows-half-", suffix=".xml")
-        os.close(fd)
-        job = {"project": str(project_path), "coders": [asdict(c) for c in coders], "offset": offset,
-               "first_row": first_row, "styles": {k: v for k, v in vars(styles).items() if isinstance(v, int)},
-               "letters": letters, "out": self.out_path}
+    out_path: str | None = None
+    peak_mb: float | None = None  # the helper's peak memory, as it reported it
+
+    def __init__(self, job: dict[str, Any]):
         env = dict(os.environ)
         root = str(Path(__file__).resolve().parents[2])  # the package's folder, also from a checkout
         env["PYTHONPATH"] = root + (os.pathsep + env["PYTHONPATH"] if env.get("PYTHONPATH") else "")
@@ -43,7 +40,7 @@ class EventsHalf:
                                       stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                                       text=True, env=env)
 
-    def result(self) -> tuple[str, int, CleanStats]:
+    def answer(self) -> dict[str, Any]:
         try:
             out, err = self._proc.communicate()
         except OSError as exc:
@@ -56,16 +53,46 @@ class EventsHalf:
         if self._proc.returncode != 0 or "error" in answer:
             self.cancel()
             raise HelperFailed(str(answer.get("error")))
-        return self.out_path, answer["rows"], CleanStats(**answer["stats"])
+        self.peak_mb = answer.get("peak_mb")
+        return answer
 
     def cancel(self) -> None:
         if self._proc.poll() is None:
             self._proc.kill()
             self._proc.communicate()
-        try:
-            os.remove(self.out_path)
-        except FileNotFoundError:
-            pass
+        if self.out_path:
+            try:
+                os.remove(self.out_path)
+            except FileNotFoundError:
+                pass
+
+
+class EventsHalf(Helper):
+    """Writes the Events rows from ``offset`` on; ``result()`` -> (rows file, rows, CleanStats)."""
+
+    def __init__(self, project_path: Path, coders: list, offset: int, first_row: int, styles: Any,
+                 letters: list[str]):
+        fd, self.out_path = tempfile.mkstemp(prefix="annotator-rows-half-", suffix=".xml")
+        os.close(fd)
+        super().__init__({"kind": "events", "project": str(project_path), "coders": [asdict(c) for c in coders],
+                          "offset": offset, "first_row": first_row,
+                          "styles": {k: v for k, v in vars(styles).items() if isinstance(v, int)},
+                          "letters": letters, "out": self.out_path})
+
+    def result(self) -> tuple[str, int, CleanStats]:
+        answer = self.answer()
+        return self.out_path, answer["rows"], CleanStats(**answer["stats"])
+
+
+class AgreementTable(Helper):
+    """Computes ``workbook.agreement_table``; ``result()`` -> (header, rows, message)."""
+
+    def __init__(self, project_path: Path):
+        super().__init__({"kind": "agreement", "project": str(project_path)})
+
+    def result(self) -> tuple[list[str], list[list[Any]], str | None]:
+        answer = self.answer()
+        return answer["header"], answer["rows"], answer["message"]
 
 
 def start_events_half(project_path: Path, coders: list, offset: int, first_row: int, styles: Any,
@@ -73,17 +100,35 @@ def start_events_half(project_path: Path, coders: list, offset: int, first_row: 
     return EventsHalf(project_path, coders, offset, first_row, styles, letters)
 
 
-def _run(job: dict[str, Any]) -> dict[str, Any]:
+def start_agreement(project_path: Path) -> AgreementTable:
+    return AgreementTable(project_path)
+
+
+def _open(job: dict[str, Any]):
+    from annotator.db.project import Project, _make_engine
+
+    path = Path(job["project"])
+    return Project(path, _make_engine(path))  # already opened and checked by the parent
+
+
+def _agreement(job: dict[str, Any]) -> dict[str, Any]:
+    from annotator.export.workbook import agreement_table
+
+    project = _open(job)
+    header, rows, message = agreement_table(project)
+    project.close()
+    return {"header": header, "rows": rows, "message": message}
+
+
+def _events(job: dict[str, Any]) -> dict[str, Any]:
     from types import SimpleNamespace
 
-    from annotator.db.project import Project, _make_engine
     from annotator.export.columns import EventLayout
     from annotator.export.source import CoderInfo
     from annotator.export.workbook import write_events
     from annotator.export.xlsx import RowEncoder
 
-    path = Path(job["project"])
-    project = Project(path, _make_engine(path))  # already opened and checked by the parent
+    project = _open(job)
     stats = CleanStats()
     encoder = RowEncoder.detached(job["letters"], SimpleNamespace(**job["styles"]), stats)
     layout = EventLayout(project.codebook)
@@ -100,12 +145,26 @@ def _run(job: dict[str, Any]) -> dict[str, Any]:
     return {"rows": n, "stats": asdict(stats)}
 
 
+def _peak_mb() -> float | None:
+    try:
+        import resource
+    except ImportError:  # Windows
+        return None
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # Linux: KiB
+
+
+def _plain(o: Any) -> Any:
+    return o.item() if hasattr(o, "item") else str(o)  # numpy numbers
+
+
 def main() -> int:
     try:
-        answer = _run(json.loads(sys.argv[1]))
-    except Exception as exc:  # noqa: BLE001 - reported to the parent, which writes the rows itself
+        job = json.loads(sys.argv[1])
+        answer = (_agreement if job["kind"] == "agreement" else _events)(job)
+        answer["peak_mb"] = _peak_mb()
+    except Exception as exc:  # noqa: BLE001 - reported to the parent, which does the work itself
         answer = {"error": f"{type(exc).__name__}: {exc}"}
-    print(json.dumps(answer))
+    print(json.dumps(answer, default=_plain))
     return 0 if "error" not in answer else 1
 
 

@@ -56,6 +56,7 @@ class EventsSheetJob:
         self.sheet, self.project, self.layout, self.coders, self.tick = sheet, project, layout, coders, tick
         self.job = None
         self.rows = 0
+        self.helper_peak_mb: float | None = None
         if n_events >= PARALLEL_MIN_EVENTS and (os.cpu_count() or 1) >= 2 and PARALLEL:
             from annotator.export import parallel
 
@@ -83,6 +84,7 @@ class EventsSheetJob:
             self.rows += write_events(self.sheet.append, self.project, self.layout, self.coders, self.tick,
                                       offset=self.rows)
             return self.rows
+        self.helper_peak_mb = self.job.peak_mb
         try:
             self.sheet.append_rows_file(rows_file, n_rest, stats)
         finally:
@@ -248,7 +250,13 @@ def write_workbook(project: Project, path: str | Path, scope: S.ExportScope = S.
 
     book = StreamingWorkbook()
     events_job: EventsSheetJob | None = None
+    agreement_job = None
+    helpers_peak: list[float] = []
     try:
+        if agreement and n_events >= PARALLEL_MIN_EVENTS and PARALLEL:
+            from annotator.export import parallel
+
+            agreement_job = parallel.start_agreement(project.path)  # runs while the rows are written
         layout = EventLayout(codebook)
         events = book.sheet("Events", layout.columns)
         events_job = EventsSheetJob(events, project, layout, coders, n_events, tick)
@@ -265,7 +273,14 @@ def write_workbook(project: Project, path: str | Path, scope: S.ExportScope = S.
         arts.close()
         lap("articles")
 
-        if agreement:
+        if agreement_job is not None:
+            try:
+                header, rows, message = agreement_job.result()
+                helpers_peak.append(agreement_job.peak_mb or 0)
+            except parallel.HelperFailed:
+                header, rows, message = agreement_table(project)
+            agreement_job = None
+        elif agreement:
             header, rows, message = agreement_table(project)
         else:
             header, rows, message = [], [], ("Agreement was not computed for this export (it was switched off); "
@@ -298,6 +313,8 @@ def write_workbook(project: Project, path: str | Path, scope: S.ExportScope = S.
         cs.close()
 
         rows_events = events_job.finish()
+        if events_job.helper_peak_mb:
+            helpers_peak.append(events_job.helper_peak_mb)
         events.close()
         lap("events (helper)")
 
@@ -328,9 +345,12 @@ def write_workbook(project: Project, path: str | Path, scope: S.ExportScope = S.
     except BaseException:
         if events_job is not None:
             events_job.abort()
+        if agreement_job is not None:
+            agreement_job.cancel()
         book.discard()
         raise
     tick(1)
     report.update(formula_like_text_cells=st.formula_like, illegal_removed=st.illegal_removed,
-                  truncated=st.truncated, seconds=round(time.monotonic() - started, 2), timings=timings)
+                  truncated=st.truncated, seconds=round(time.monotonic() - started, 2), timings=timings,
+                  helpers_peak_mb=round(sum(helpers_peak), 1))
     return report
