@@ -399,3 +399,21 @@ def test_side_falls_back_to_the_group_around_the_trigger(rules_engine):
                              "their arms in Paletwa, ending the AA's siege of the town.")
     assert values(r, "receiving_side") == ["AA"]
     assert values(r, "unit") == ["LIB 707", "LIB 708"]
+
+
+@pytest.mark.parametrize("text,count", [
+    ("The IB 36 commander, Lt-Col Aung Ko, and 45 soldiers under his command surrendered to the AA in Kyaukphyu.", (46, 46)),
+    ("Col. Than Htike and three other officers were among 20 troops who surrendered, the TNLA said.", (20, 20)),
+    ("Sources said the second-in-command of LIB 345 defected to the AA last week.", (1, 1)),
+])
+def test_counts_of_officers_with_their_men(rules_engine, text, count):
+    r = rules_engine.suggest(text)
+    c = r["fields"]["count"][0]
+    assert (c["min"], c["max"]) == count
+    assert top(r, "actor", 1) == ["Myanmar military"]
+
+
+def test_families_in_the_same_phrase(rules_engine):
+    r = rules_engine.suggest("About 150 soldiers, police and their families from the regime's base in Kutkai fled to China.")
+    c = r["fields"]["count"][0]
+    assert (c["min"], c["max"], c.get("approx"), c.get("includes_family")) == (150, 150, True, True)

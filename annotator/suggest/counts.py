@@ -63,9 +63,9 @@ def _tables():
     anywhere = re.compile(r"(?<![\w,.-])" + quantity, re.I)
     number_total = re.compile(r"\b(?:number|total|tally|toll)\b[^.;]{0,60}?\b(?:is|was|at|to|of|reached|stands\s+at|to\s+be)\s+(?:estimated\s+(?:to\s+be\s+|at\s+))?"
                               + "(?P<q>" + quantity.replace("?P<", "?P<t") + ")", re.I)
-    single = re.compile(r"\b(?:an?|one)\s+(?:[A-Z][a-z]+\s+)?(?:(?:acting|former|deputy|junior|senior|low-ranking|serving|army|police|military|junta|regime)\s+){0,2}"
+    single = re.compile(r"\b(?:(?:an?|one)\s+(?:[A-Z][a-z]+\s+)?|the\s+(?=(?:deputy\s+)?(?:battalion\s+)?(?:commander|second-in-command)\s+of\b))(?:(?:acting|former|deputy|junior|senior|low-ranking|serving|army|police|military|junta|regime)\s+){0,2}"
                         r"(soldier|policeman|police\s+officer|officer|serviceman|private|sergeant|corporal|captain|major|lieutenant(?:\s+colonel)?|colonel|"
-                        r"battalion\s+commander|company\s+commander|commander|pilot|deserter|defector)\b", re.I)
+                        r"battalion\s+commander|company\s+commander|commander|second-in-command|pilot|deserter|defector)\b", re.I)
     return dict(c=c, mods=dict((w.lower(), k) for w, k in mods), vague={k.lower(): v for k, v in vague.items()},
                 phrase=phrase, bare=bare, anywhere=anywhere, family=family_rx, number_total=number_total, single=single)
 
@@ -186,10 +186,10 @@ def find_counts(text: str) -> list[dict]:
             continue
         found.append(dict(start=m.start(), end=m.end(), text=m.group(0), min=1, max=1, approx=False,
                           includes_family=False, kind="single"))
-    # a people count directly followed by "including (their) families" covers family members too
+    # a people count followed by "(, police) and their families" covers family members too
     for item in found:
-        tail = text[item["end"]:item["end"] + 40].lower()
-        if re.match(r"\s*,?\s*(?:including|with|along with|and)\s+(?:their\s+)?(?:families|family|relatives)", tail):
+        tail = text[item["end"]:item["end"] + 60].lower()
+        if re.match(r"[^.;]{0,30}?\b(?:including|with|along\s+with|and)\s+(?:their\s+|his\s+)?(?:families|family|relatives|wives|children)", tail):
             item["includes_family"] = True
     # "200 people, 123 soldiers and 77 family members": the total includes the families
     for i, item in enumerate(found):

@@ -222,6 +222,12 @@ class SuggestionEngine:
             if _SPEAKER.match(text[e:e + 30]):
                 base -= 0.2  # "the army said": the speaker, not the people who left
             out.append(Mention("actor", value, s, e, ctx.score(s, e, base)))
+        # a unit named near a trigger implies its force ("the second-in-command of LIB 345 defected")
+        for u in self._own_units(ctx):
+            key = u["keys"][0].split()[0] if u["keys"] else ""
+            value = "Border Guard Force" if key == "BGF" and ctx.country == "Myanmar" else _groups.generic_value(
+                "police" if key == "PB" else "military", ctx.demonym)
+            out.append(Mention("actor", value, u["start"], u["end"], ctx.score(u["start"], u["end"], 0.3)))
         # "joined the movement" in a Myanmar story is the CDM; "fled to India"
         for s, e, w in ctx.triggers:
             t = text[s:e].lower()
@@ -234,13 +240,16 @@ class SuggestionEngine:
                 out.append(Mention("receiving_side", m.group(1), s + m.start(1), e, ctx.score(s, e, 0.4)))
         return out
 
+    @staticmethod
+    def _own_units(ctx) -> list[dict]:
+        """Units of the people who left: not "KNU Brigade 5" or "Ukraine's 36th Brigade" (the receiving side's)."""
+        side_ends = [ge for gs, ge, g in ctx.groups() if g.side and not g.actor]
+        return [u for u in ctx.units() if not _units.owner_before(ctx.text, u["start"]) and not any(
+            re.fullmatch(r"(?:['’]s)?\s*", ctx.text[ge:u["start"]]) for ge in side_ends if 0 <= u["start"] - ge <= 4)]
+
     def _units(self, ctx) -> list[Mention]:
         out = []
-        side_ends = [ge for gs, ge, g in ctx.groups() if g.side and not g.actor]
-        for u in ctx.units():
-            if _units.owner_before(ctx.text, u["start"]) or any(
-                    re.fullmatch(r"(?:['’]s)?\s*", ctx.text[ge:u["start"]]) for ge in side_ends if 0 <= u["start"] - ge <= 4):
-                continue  # "KNU Brigade 5", "Ukraine's 36th Brigade": the receiving side's own unit
+        for u in self._own_units(ctx):
             base = 0.4 if u["formation"] else 0.55
             sc = ctx.score(u["start"], u["end"], base)
             for k in u["keys"]:
@@ -290,7 +299,7 @@ class SuggestionEngine:
                     base -= 0.25  # one of a larger group
                 out.append(Mention("count", words, r["start"], name.end(), ctx.score(r["start"], name.end(), base), extra))
                 # "Police Lieutenant Colonel Tun Tun and 12 policemen": one more than the number
-                nxt = re.match(r"\s+and\s+", text[name.end():name.end() + 8])
+                nxt = re.match(r",?\s+and\s+", text[name.end():name.end() + 9])
                 if nxt:
                     for m in out:
                         if m.start == name.end() + nxt.end() and m.extra.get("min") and m.extra["min"] > 1:
@@ -299,6 +308,10 @@ class SuggestionEngine:
                             ex = dict(m.extra, min=lo, max=hi, text=words2)
                             out.append(Mention("count", words2, r["start"], m.end, m.score + 0.05, ex))
                             break
+        for m in out:
+            if re.match(r"\s+(?:were|was|are|is)\s+(?:among|part\s+of)\b", text[m.end:m.end + 20]):
+                m.score -= 0.25  # "X and three officers were among 20 troops": the total follows
+                m.extra["part"] = True
         return out
 
     def _ranks(self, ctx) -> list[Mention]:

@@ -73,7 +73,8 @@ def find_ranks(text: str) -> list[dict]:
                                                                (article and word[0].isupper())):
                 continue
             named = re.match(r"\s+[A-Z][a-z]+\s+[A-Z]", text[m.end():m.end() + 30])
-            if low in ("officer", "commander") and not (article or plural or capital_name or named):
+            owner = re.search(r"(?:\d|\))\s+$|(?i:battalion|column|company|unit|division|brigade)['’]?s?\s+$", before)
+            if low in ("officer", "commander") and not (article or plural or capital_name or named or owner):
                 continue
             if low == "private" and not (capital_name or re.match(r"(?i)privates\b", m.group(0)) or article):
                 continue
