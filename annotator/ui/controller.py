@@ -29,8 +29,8 @@ def explain_write_error(exc: Exception, path) -> str:
         reason = "another program is writing to the project; close it"
     else:
         reason = f"{msg.splitlines()[0] if msg else type(exc).__name__}"
-    return (f"Not saved — {path}: {reason}. Your edit is kept in the form and will be saved "
-            f"when you press Ctrl+S or make the next edit.")
+    return (f"Not saved — {path}: {reason}. Your edit is kept in the form; it is tried again every few "
+            f"seconds (Ctrl+S tries now).")
 
 
 class CodingController(QObject):
