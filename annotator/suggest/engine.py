@@ -46,6 +46,8 @@ _NAMED = re.compile(r"[A-Z][\w’'-]+(?:\s+[A-Z][\w’'-]+)*,\s*$")
 _SPEAKER = re.compile(r"(?i)\s*(?:\)\s*)?(?:['’]s\s+)?(?:\w+\s+)?(?:said|says|told|spokes\w+|statement|announced|claimed|reported)\b")
 _RANK_NAME = re.compile(r"\s+(?:(?:U|Daw|Saw|Sai|Nai|Khun|Mahn|Padoh|Salai)\s+)?[A-Z][a-z]+(?:\s+[A-Z][a-z]+){1,3}\b(?!\s+(?:Army|Force|Forces|Battalion|Division|Command|State|Region|Township))")
 _OWNER_GAP = re.compile(r"(?i)\s*(?:district|region|township|state|-based|based|area|['’]s)?\s*")
+_TO_COUNTRY = re.compile(r"\s+(?:over\s+)?(?:to|into)\s+(?:neighbou?ring\s+)?([A-Z][a-z]+(?:\s+[A-Z][a-z]+)?)")
+_DATELINE_PLACE = re.compile(r"[A-Z][A-Z .'-]+(?=\s*(?:,|\(|—|–|-)\s)")
 _CAP = re.compile(r"(?<=[\w,;)’'] )[A-Z][a-z][\w’'-]*")
 
 
@@ -238,6 +240,10 @@ class SuggestionEngine:
             m = re.search(r"(?i)(India|Thailand|Bangladesh|China|Mizoram|Manipur)$", text[s:e])
             if m:
                 out.append(Mention("receiving_side", m.group(1), s + m.start(1), e, ctx.score(s, e, 0.4)))
+            # "defected to Jordan", "fled into Poland": a country took them in
+            m = _TO_COUNTRY.match(text, e)
+            if m and _places.is_country(m.group(1)) and m.group(1) not in (ctx.country, "Myanmar", "Burma"):
+                out.append(Mention("receiving_side", m.group(1), m.start(1), m.end(1), ctx.score(m.start(1), m.end(1), 0.5)))
         return out
 
     @staticmethod
@@ -367,6 +373,8 @@ class SuggestionEngine:
             before = text[ctx.floor(p["start"], 60):p["start"]]
             if _BASED.search(before):
                 base -= 0.3
+            if p["text"].isupper() and len(p["text"]) > 2 and (p["start"] == 0 or text[p["start"] - 1] == "\n"):
+                base -= 0.35  # "KHARTOUM, Sudan (AP) —": where the story was filed
             if any(0 <= gs - p["end"] <= 16 and g.side and not g.actor and _OWNER_GAP.fullmatch(text[p["end"]:gs])
                    for gs, ge, g in ctx.groups()):
                 base -= 0.2  # "Dawei District People's Defense Force": part of a group's name

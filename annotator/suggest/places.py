@@ -181,3 +181,21 @@ def lookup_place(name: str) -> dict | None:
 def place_names() -> list[str]:
     """Every Myanmar place and state/region name (with variants), for completion."""
     return sorted(gazetteer().exact, key=str.lower)
+
+
+@lru_cache(maxsize=1)
+def _countries() -> set[str]:
+    import pycountry  # country names (and common short names) from the ISO 3166 list
+
+    names = set()
+    for c in pycountry.countries:
+        names.add(_fold(c.name))
+        for attr in ("common_name", "official_name"):
+            if getattr(c, attr, None):
+                names.add(_fold(getattr(c, attr)))
+    return names | {"russia", "syria", "iran", "south korea", "north korea", "laos", "vietnam", "taiwan", "turkey"}
+
+
+def is_country(name: str) -> bool:
+    """True for a country name ('Jordan', 'Thailand'), from pycountry."""
+    return _fold(name or "") in _countries()
