@@ -84,24 +84,9 @@ class EventsHalf(Helper):
         return self.out_path, answer["rows"], CleanStats(**answer["stats"])
 
 
-class AgreementTable(Helper):
-    """Computes ``workbook.agreement_table``; ``result()`` -> (header, rows, message)."""
-
-    def __init__(self, project_path: Path):
-        super().__init__({"kind": "agreement", "project": str(project_path)})
-
-    def result(self) -> tuple[list[str], list[list[Any]], str | None]:
-        answer = self.answer()
-        return answer["header"], answer["rows"], answer["message"]
-
-
 def start_events_half(project_path: Path, coders: list, offset: int, first_row: int, styles: Any,
                       letters: list[str]) -> EventsHalf:
     return EventsHalf(project_path, coders, offset, first_row, styles, letters)
-
-
-def start_agreement(project_path: Path) -> AgreementTable:
-    return AgreementTable(project_path)
 
 
 def _open(job: dict[str, Any]):
@@ -109,15 +94,6 @@ def _open(job: dict[str, Any]):
 
     path = Path(job["project"])
     return Project(path, _make_engine(path))  # already opened and checked by the parent
-
-
-def _agreement(job: dict[str, Any]) -> dict[str, Any]:
-    from annotator.export.workbook import agreement_table
-
-    project = _open(job)
-    header, rows, message = agreement_table(project)
-    project.close()
-    return {"header": header, "rows": rows, "message": message}
 
 
 def _events(job: dict[str, Any]) -> dict[str, Any]:
@@ -160,7 +136,7 @@ def _plain(o: Any) -> Any:
 def main() -> int:
     try:
         job = json.loads(sys.argv[1])
-        answer = (_agreement if job["kind"] == "agreement" else _events)(job)
+        answer = _events(job)
         answer["peak_mb"] = _peak_mb()
     except Exception as exc:  # noqa: BLE001 - reported to the parent, which does the work itself
         answer = {"error": f"{type(exc).__name__}: {exc}"}

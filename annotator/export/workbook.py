@@ -250,13 +250,8 @@ def write_workbook(project: Project, path: str | Path, scope: S.ExportScope = S.
 
     book = StreamingWorkbook()
     events_job: EventsSheetJob | None = None
-    agreement_job = None
     helpers_peak: list[float] = []
     try:
-        if agreement and n_events >= PARALLEL_MIN_EVENTS and PARALLEL:
-            from annotator.export import parallel
-
-            agreement_job = parallel.start_agreement(project.path)  # runs while the rows are written
         layout = EventLayout(codebook)
         events = book.sheet("Events", layout.columns)
         events_job = EventsSheetJob(events, project, layout, coders, n_events, tick)
@@ -273,14 +268,7 @@ def write_workbook(project: Project, path: str | Path, scope: S.ExportScope = S.
         arts.close()
         lap("articles")
 
-        if agreement_job is not None:
-            try:
-                header, rows, message = agreement_job.result()
-                helpers_peak.append(agreement_job.peak_mb or 0)
-            except parallel.HelperFailed:
-                header, rows, message = agreement_table(project)
-            agreement_job = None
-        elif agreement:
+        if agreement:  # (in a third process it was slower: it competes with the rows for two CPUs)
             header, rows, message = agreement_table(project)
         else:
             header, rows, message = [], [], ("Agreement was not computed for this export (it was switched off); "
@@ -345,8 +333,6 @@ def write_workbook(project: Project, path: str | Path, scope: S.ExportScope = S.
     except BaseException:
         if events_job is not None:
             events_job.abort()
-        if agreement_job is not None:
-            agreement_job.cancel()
         book.discard()
         raise
     tick(1)
