@@ -584,3 +584,17 @@ def test_a_failed_helper_is_replaced_by_this_process(project, tmp_path, monkeypa
     out = tmp_path / "fallback.xlsx"
     assert export_project(project, out)["events_rows"] == 3
     assert list(read_excel(out, sheet_name="Events")["event"]) == [1, 2, 1]
+
+
+def test_temporary_row_files_are_removed(project, tmp_path, monkeypatch):
+    import gc
+    import tempfile as T
+    from annotator.export.xlsx import Column, StreamingWorkbook
+    monkeypatch.setattr(T, "tempdir", str(tmp_path))
+    export_project(project, tmp_path / "ok.xlsx")
+    book = StreamingWorkbook()
+    book.sheet("Events", [Column("a")]).append(["x"])
+    assert list(tmp_path.glob("annotator-rows-*"))
+    del book
+    gc.collect()
+    assert not list(tmp_path.glob("annotator-rows-*"))  # also for a workbook dropped without saving

@@ -26,6 +26,7 @@ import os
 import re
 import shutil
 import tempfile
+import weakref
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
 from zipfile import ZIP_DEFLATED, ZipFile
@@ -77,6 +78,8 @@ class StreamedSheet(WriteOnlyWorksheet):
         super().__init__(parent, title)
         fd, self._rows_path = tempfile.mkstemp(prefix="annotator-rows-", suffix=".xml")
         self._rows_fh = os.fdopen(fd, "w", encoding="utf-8", newline="")
+        # removed even when the workbook is dropped without save() or discard()
+        self._cleanup = weakref.finalize(self, _remove_file, self._rows_fh, self._rows_path)
         self.n_rows = 0
         self.n_cols = 0
 
@@ -118,12 +121,16 @@ class StreamedSheet(WriteOnlyWorksheet):
 
     def discard(self) -> None:
         """Remove the temporary rows file (also after a failed export)."""
-        if not self._rows_fh.closed:
-            self._rows_fh.close()
-        try:
-            os.remove(self._rows_path)
-        except FileNotFoundError:
-            pass
+        self._cleanup()
+
+
+def _remove_file(fh, path: str) -> None:
+    if not fh.closed:
+        fh.close()
+    try:
+        os.remove(path)
+    except FileNotFoundError:
+        pass
 
 
 class RowEncoder:
