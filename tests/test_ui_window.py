@@ -89,7 +89,7 @@ def test_fill_from_selection_records_evidence(make_window, seed_project, qtbot):
     assert vs.value["key"] == "KNDF" and vs.evidence == (start, start + 4)
 
 
-def test_queue_model_and_filters(make_window, seed_project, qtmodeltester):
+def test_queue_model_and_filters(make_window, seed_project, qtmodeltester, qtbot):
     win = make_window(seed_project)
     qtmodeltester.check(win.queue.model)
     qtmodeltester.check(win.queue.proxy)
@@ -97,9 +97,10 @@ def test_queue_model_and_filters(make_window, seed_project, qtmodeltester):
     win.queue.status.setCurrentIndex(win.queue.status.findData("flagged"))
     assert win.queue.visible_ids() == [win.ctrl.article_id]
     win.queue.status.setCurrentIndex(0)
-    from annotator.ui.queue_data import search_articles
-    win.queue.proxy.set_matching_ids(search_articles(seed_project, "Karen News"))
-    assert len(win.queue.visible_ids()) >= 1
+    with qtbot.waitSignal(win.search_finished, timeout=5000):
+        win.queue.search.setText("Karen News")
+    assert 1 <= len(win.queue.visible_ids()) < 5
+    qtmodeltester.check(win.queue.proxy)
 
 
 def test_reopen_at_same_article(make_window, seed_project, qtbot):
@@ -205,7 +206,8 @@ def test_search_and_enter_opens_the_first_hit(make_window, seed_project, qtbot):
     first = win.ctrl.article_id
     win.action_map["find"].trigger()
     qtbot.keyClicks(win.queue.search, "Karen News")
-    qtbot.keyClick(win.queue.search, Qt.Key.Key_Return)
+    with qtbot.waitSignal(win.search_finished, timeout=5000):
+        qtbot.keyClick(win.queue.search, Qt.Key.Key_Return)
     ids = win.queue.visible_ids()
     assert 1 <= len(ids) < 5 and win.ctrl.article_id == ids[0] != first
     win.queue.search.clear()

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import Any, Callable
 
-from PySide6.QtCore import QSettings, Qt, QThread, Signal
+from PySide6.QtCore import QSettings, Qt, QThread, QThreadPool, Signal
 from PySide6.QtGui import QAction, QUndoStack
 from PySide6.QtWidgets import (QFileDialog, QLabel, QMainWindow, QMessageBox, QProgressBar, QSplitter, QWidget)
 
@@ -13,15 +13,16 @@ from annotator.db.project import Project
 from annotator.ui.article_view import ArticleView
 from annotator.ui.coding_form import CodingForm
 from annotator.ui.controller import CodingController
-from annotator.ui.queue_data import last_article, load_queue, search_articles
+from annotator.ui.queue_data import last_article, load_queue
 from annotator.ui.queue_panel import QueuePanel
-from annotator.ui.workers import SuggestionWorker
+from annotator.ui.workers import SearchJob, SuggestionWorker
 
 SETTINGS_VERSION = 1
 
 
 class MainWindow(QMainWindow):
     project_requested = Signal(str, bool)  # path, create
+    search_finished = Signal()
     _suggest_requested = Signal(str, str, object)
     _compute_all_requested = Signal(int, list)
     _reload_requested = Signal()
@@ -61,6 +62,7 @@ class MainWindow(QMainWindow):
         self.ctrl.save_failed.connect(lambda m: self.statusBar().showMessage(m, 15000))
         self.queue.article_activated.connect(self.open_article)
         self.queue.search_changed.connect(self._on_queue_search_changed)
+        self.search_finished.connect(self.queue.search_applied)
 
         self._build_status_bar()
         self.action_map: dict[str, QAction] = {}
@@ -109,7 +111,22 @@ class MainWindow(QMainWindow):
             self.queue.select(self.ctrl.article_id)
 
     def _on_queue_search_changed(self, text: str) -> None:
-        self.queue.proxy.set_matching_ids(search_articles(self.project, text) if text else None)
+        """Search in the thread pool; only the answer to the newest search is used."""
+        self._search_serial = getattr(self, "_search_serial", 0) + 1
+        if not text:
+            self.queue.proxy.set_matching_ids(None)
+            return
+        job = SearchJob(str(self.project.path), text, self._search_serial)
+        job.signals.done.connect(self._on_search_done)
+        job.signals.failed.connect(lambda m: self.statusBar().showMessage(m, 6000))
+        self._search_jobs = [j for j in getattr(self, "_search_jobs", []) if j is not job][-4:] + [job]
+        QThreadPool.globalInstance().start(job)
+
+    def _on_search_done(self, answer) -> None:
+        serial, ids = answer
+        if serial == self._search_serial:
+            self.queue.proxy.set_matching_ids(ids)
+            self.search_finished.emit()
 
     def open_article(self, article_id: str | None) -> None:
         if article_id and article_id == self.ctrl.article_id:

@@ -1,6 +1,7 @@
 """The coder's article queue as plain rows (no Qt): what the queue model shows."""
 from __future__ import annotations
 
+import sqlite3
 from dataclasses import dataclass
 
 from sqlalchemy import func, select
@@ -51,6 +52,17 @@ def search_articles(project: Project, needle: str) -> set[str]:
     with project.Session() as s:
         return set(s.scalars(select(Article.id).where(
             (func.lower(Article.text).like(like)) | (func.lower(func.coalesce(Article.title, "")).like(like)))))
+
+
+def search_file(path: str, needle: str) -> set[str]:
+    """``search_articles`` on a read-only connection of its own (for a worker thread)."""
+    like = f"%{needle.lower()}%"
+    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=5.0)
+    try:
+        return {r[0] for r in conn.execute(
+            "SELECT id FROM articles WHERE lower(text) LIKE ? OR lower(coalesce(title, '')) LIKE ?", (like, like))}
+    finally:
+        conn.close()
 
 
 def _key(coder_id: str) -> str:

@@ -60,10 +60,16 @@ class QueuePanel(QWidget):
     def _on_search_return(self) -> None:
         """Enter in the search box: search now and open the first article found."""
         self._search_timer.stop()
+        self._open_first_hit = True
         self.search_changed.emit(self.search.text().strip())
-        ids = self.visible_ids()
-        if ids:
-            self.article_activated.emit(ids[0])
+
+    def search_applied(self) -> None:
+        """The search answer is in the list (called by the window)."""
+        if getattr(self, "_open_first_hit", False):
+            self._open_first_hit = False
+            ids = self.visible_ids()
+            if ids:
+                self.article_activated.emit(ids[0])
 
     def _on_table_current_changed(self, current, _previous) -> None:
         if self.table.hasFocus() and current.isValid():  # arrow keys in the queue open the article

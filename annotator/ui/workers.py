@@ -164,3 +164,21 @@ class ImportJob(QRunnable):
             self.signals.failed.emit("Import cancelled: no article was imported.")
         except Exception as exc:  # noqa: BLE001
             self.signals.failed.emit(f"{exc}".splitlines()[0] if str(exc) else traceback.format_exc(limit=1))
+
+
+class SearchJob(QRunnable):
+    """Full-text search over the articles off the UI thread; ``serial`` lets the caller keep only the newest."""
+
+    def __init__(self, project_path: str, needle: str, serial: int):
+        super().__init__()
+        self.project_path, self.needle, self.serial = project_path, needle, serial
+        self.signals = WorkerSignals()
+
+    def run(self) -> None:
+        from annotator.ui.queue_data import search_file
+        try:
+            ids = search_file(self.project_path, self.needle)
+        except Exception as exc:  # noqa: BLE001
+            self.signals.failed.emit(f"Search failed: {exc}".splitlines()[0])
+            return
+        self.signals.done.emit((self.serial, ids))
