@@ -429,3 +429,12 @@ def test_defecting_to_a_country_and_wire_datelines(rules_engine, engine):
                        "Gezira State, the army said.")
     assert "Gezira State" in values(r, "location") or "Gezira" in values(r, "location")
     assert "Khartoum" not in values(r, "location") and "KHARTOUM" not in values(r, "location")
+
+
+@pytest.mark.parametrize("text", [
+    "Myanmar's military council says it will pardon deserters who return to their units by the end of the month. The "
+    "amnesty applies to soldiers and police officers who deserted after the coup, state media said.",
+    "Villagers were ordered to surrender their hunting guns to the police by Friday.",
+])
+def test_policy_and_orders_are_not_defection_events(rules_engine, text):
+    assert rules_engine.suggest(text)["relevant"] < 0.5

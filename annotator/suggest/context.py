@@ -16,7 +16,8 @@ from annotator.suggest.resources import load
 from annotator.suggest.text import Sentence, split_sentences, unwrap
 
 _MYANMAR_ADMIN1 = {a["name"] for a in load("places")["admin1"] if "country" not in a}
-_NEGATED = re.compile(r"(?i)\b(?:not|no|never|denied|deny|denies|refused|refuse|urged?|urging|encourag\w+|call(?:ed|ing|s)?\s+on|invit\w+|appeal\w*|demand\w*|ultimatum|threaten\w*|warn\w*)\b[^.]{0,40}$")
+_NEGATED = re.compile(r"(?i)\b(?:not|no|never|denied|deny|denies|refused|refuse|urged?|urging|encourag\w+|call(?:ed|ing|s)?\s+on|invit\w+|appeal\w*|demand\w*|ultimatum|threaten\w*|warn\w*|order(?:ed|s)?|forced|required)\b[^.]{0,40}$")
+_POLICY = re.compile(r"(?i)\b(?:pardon\w*|amnesty|punish\w*|return\s+to\s+(?:their\s+)?(?:units?|barracks|duty|posts?)|decree|reward\w*|incentives?)\b")
 
 
 @dataclass
@@ -154,6 +155,8 @@ class Context:
             force = 1.0 if self.trig.force.search(rest) else 0.35
             if self.trig.negative.search(rest) and not self.trig.strong_force.search(rest):
                 force = 0.2  # "lawmakers defected from the party"
+            if _POLICY.search(rest):
+                force *= 0.4  # "will pardon deserters who return to their units": policy, not an event
             hits.append((w * sent.weight * force, sent.weight))
         # headline-like lines (a page's own title, but also related-post titles) only back up the body
         body = any(sw != 0.8 and h >= 0.3 for h, sw in hits)
