@@ -181,6 +181,10 @@ def test_switching_projects(qtbot, qsettings, seed_project, tmp_path, monkeypatc
     monkeypatch.setattr(QMessageBox, "warning", lambda *a, **k: warned.append(a[2]))
     session.window.project_requested.emit(str(tmp_path / "missing.annotator"), False)
     assert warned and "no such file" in warned[0]
+    session.window.coder_requested.emit("Ko")  # File > Switch coder
+    qtbot.addWidget(session.window)
+    assert session.window.coder_name == "Ko" and session.window.coder_label.text() == "Coder: Ko"
+    assert qsettings.value("coder_name") == "Ko"
     session.window.close()
     session.window.project.close()
 

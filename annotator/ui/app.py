@@ -96,11 +96,24 @@ class AppSession:
         old = self.window
         self.window = MainWindow(project, self.coder, self.settings, self.engine_factory)
         self.window.project_requested.connect(self.switch)
+        self.window.coder_requested.connect(self.switch_coder)
         self.window.show()
         if old is not None:
             old.close()
             old.project.close()
             old.deleteLater()
+
+    def switch_coder(self, name: str) -> None:
+        """Reopen the same project as another coder (remembered for next time)."""
+        self.coder = name
+        self.settings.setValue("coder_name", name)
+        self.settings.sync()
+        try:
+            project = Project.open(self.window.project.path)
+        except ProjectError as exc:
+            QMessageBox.warning(self.window, "Cannot reopen project", str(exc))
+            return
+        self.show(project)
 
     def switch(self, path: str, create: bool) -> None:
         try:

@@ -22,6 +22,7 @@ SETTINGS_VERSION = 1
 
 class MainWindow(QMainWindow):
     project_requested = Signal(str, bool)  # path, create
+    coder_requested = Signal(str)
     search_finished = Signal()
     _suggest_requested = Signal(str, str, object)
     _compute_all_requested = Signal(int, list)
@@ -280,6 +281,15 @@ class MainWindow(QMainWindow):
             if not path.endswith(".annotator"):
                 path += ".annotator"
             self.project_requested.emit(path, True)
+
+    def switch_coder_dialog(self) -> None:
+        from PySide6.QtWidgets import QInputDialog
+        from annotator.coding import coder_names
+        names = coder_names(self.project)
+        name, ok = QInputDialog.getItem(self, "Switch coder", "Code as:", names,
+                                        names.index(self.coder_name) if self.coder_name in names else 0, True)
+        if ok and name.strip() and name.strip() != self.coder_name:
+            self.coder_requested.emit(name.strip())
 
     def import_articles_dialog(self) -> None:
         from annotator.ui.import_dialog import run_import
