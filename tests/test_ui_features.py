@@ -262,3 +262,17 @@ def test_cancelled_import_imports_nothing(make_window, tmp_path, qtbot):
     win.reload_queue()
     assert win.queue.model.rowCount() == 0
     project.close()
+
+
+def test_menu_entries_of_the_other_screens(make_window, seed_project, monkeypatch):
+    import pytest
+    export_dialog = pytest.importorskip("annotator.ui.export_dialog")
+    opened = []
+    monkeypatch.setattr(export_dialog.ExportDialog, "exec", lambda self: opened.append(type(self).__name__) or 0)
+    win = make_window(seed_project)
+    win.action_map["export"].trigger()
+    assert opened == ["ExportDialog"]
+    assign = pytest.importorskip("annotator.ui.assign_dialog")
+    monkeypatch.setattr(assign.AssignDialog, "exec", lambda self: opened.append(type(self).__name__) or 0)
+    win.action_map["assign"].trigger()
+    assert opened[-1] == "AssignDialog"
