@@ -438,3 +438,12 @@ def test_defecting_to_a_country_and_wire_datelines(rules_engine, engine):
 ])
 def test_policy_and_orders_are_not_defection_events(rules_engine, text):
     assert rules_engine.suggest(text)["relevant"] < 0.5
+
+
+def test_troops_named_by_country_and_territory_lost_is_not_a_side(rules_engine):
+    r = rules_engine.suggest("Dozens of Myanmar troops cross into India after losing border posts to the Arakan Army. "
+                             "The 45 soldiers took refuge with the Assam Rifles in Mizoram on Sunday.")
+    assert r["relevant"] >= 0.5
+    assert top(r, "actor", 1) == ["Myanmar military"]
+    assert "AA" not in values(r, "receiving_side")
+    assert top(r, "receiving_side", 1) == ["Assam Rifles (India)"]

@@ -48,6 +48,7 @@ _RANK_NAME = re.compile(r"\s+(?:(?:U|Daw|Saw|Sai|Nai|Khun|Mahn|Padoh|Salai)\s+)?
 _OWNER_GAP = re.compile(r"(?i)\s*(?:district|region|township|state|-based|based|area|['’]s)?\s*")
 _TO_COUNTRY = re.compile(r"\s+(?:over\s+)?(?:to|into)\s+(?:neighbou?ring\s+)?([A-Z][a-z]+(?:\s+[A-Z][a-z]+)?)")
 _DATELINE_PLACE = re.compile(r"[A-Z][A-Z .'-]+(?=\s*(?:,|\(|—|–|-)\s)")
+_LOST_TO = re.compile(r"(?i)\b(?:los[te]|losing|fell|captured|seized|overr[au]n|attack\w*|fighting|clash\w*|offensive|advance\w*)\b")
 _CAP = re.compile(r"(?<=[\w,;)’'] )[A-Z][a-z][\w’'-]*")
 
 
@@ -185,7 +186,8 @@ class SuggestionEngine:
                 as_side = False
             if as_side:
                 base = 0.15 if g.generic else 0.2
-                if ctx.trigger_in_sentence(s) and _SIDE_LINK.search(before) and ctx.trigger_before(s, 90):
+                if ctx.trigger_in_sentence(s) and _SIDE_LINK.search(before) and ctx.trigger_before(s, 90) \
+                        and not _LOST_TO.search(before):
                     base += 0.42
                 elif not g.generic and ctx.trigger_in_sentence(s) and (
                         _SPEAKER.match(after) or re.search(r"(?i)\baccording\s+to\s+(?:the\s+)?$", before)):
@@ -214,7 +216,8 @@ class SuggestionEngine:
                 continue  # "a police station" is a place
             if re.search(r"[A-Z]{2,}['’]?s?\s+$", before) and any(0 <= s - ge <= 3 and g.side and not g.actor for gs, ge, g in named):
                 continue  # "KIA troops": the receiving side's own men
-            value = _groups.generic_value(kind, ctx.demonym)
+            demonym = _groups.demonym_before(before) or ctx.demonym  # "Myanmar troops" in an Indian story
+            value = _groups.generic_value(kind, demonym)
             if kind == "military" and ctx.trigger_in_sentence(s) and _SIDE_LINK.search(before) and ctx.trigger_before(s, 60) \
                     and re.match(r"(?i)(?:army|military|armed forces)$", text[s:e]):
                 # "defected and joined the army": the article country's army receives them

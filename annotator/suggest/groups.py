@@ -112,3 +112,16 @@ def resolve_group(text: str) -> str | None:
             return None
         g = found[0][2]
     return g.actor or g.side
+
+
+def demonym_before(before: str) -> str | None:
+    """The demonym when the words just before a force noun name a country ("Myanmar troops", "Russian soldiers")."""
+    countries = _index()[5]
+    m = re.search(r"([A-Z][a-z]+)(?:['’]s)?\s+(?:[a-z-]+\s+)?$", before)
+    if not m:
+        return None
+    word = m.group(1)
+    for name, c in countries.items():
+        if word in (name, c["demonym"]) or (word == "Burmese" and name == "Myanmar"):
+            return c["demonym"]
+    return None
