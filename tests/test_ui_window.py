@@ -74,6 +74,20 @@ def test_suggestions_prefill_accept_edit_count_add_event_done_next(make_window, 
     assert store.load(aid).status == "done"
     assert win.ctrl.article_id != aid
     assert win.progress_label.text() == "1 of 5 done"
+    # reopen the project file and check what is in it
+    next_id = win.ctrl.article_id
+    win.close()
+    path = seed_project.path
+    seed_project.close()
+    from annotator.db.project import Project
+    with Project.open(path) as again:
+        st = CodingStore(again, "ann").load(aid)
+        assert st.status == "done" and len(st.events) == 2
+        first = st.events[0].values
+        assert first["actor"].origin == "suggested_accepted"
+        assert (first["count"].value["text"], first["count"].value["min"]) == ("several dozen", 24)
+        from annotator.ui.queue_data import last_article
+        assert last_article(again, CodingStore(again, "ann").coder_id) == next_id
 
 
 def test_fill_from_selection_records_evidence(make_window, seed_project, qtbot):
