@@ -40,7 +40,7 @@ def test_demo_project_and_recent_projects(qtbot, qsettings, monkeypatch, tmp_pat
 
 def test_domain_modules_do_not_import_qt():
     code = ("import sys; sys.modules['PySide6'] = None\n"
-            "import annotator.suggestions, annotator.ui.queue_data, annotator.ui.store_extra\n"
+            "import annotator.suggestions, annotator.ui.queue_data, annotator.ui.store_extra, annotator.ui.lookups\n"
             "print('ok')")
     r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)
     assert r.returncode == 0 and r.stdout.strip() == "ok", r.stderr
@@ -102,3 +102,14 @@ def test_an_article_the_engine_fails_on_does_not_stop_the_rest(seed_project):
         results = [S.cached(seed_project, a, "fake-1") for a in s.query(Article)]
     assert sum(1 for r in results if r.get("error")) == 1
     assert sum(1 for r in results if r["events"]) >= 3
+
+
+def test_count_fallback_follows_the_coding_rules():
+    from annotator.ui.lookups import _fallback_count
+    assert _fallback_count("several dozen") == {"min": 24, "max": None}
+    assert _fallback_count("a dozen soldiers") == {"min": 12, "max": 12}
+    assert _fallback_count("more than 200") == {"min": 201, "max": None}
+    assert _fallback_count("at least 200") == {"min": 200, "max": None}
+    assert _fallback_count("about 60") == {"min": 60, "max": 60, "approx": True}
+    assert _fallback_count("Twelve soldiers") == {"min": 12, "max": 12}
+    assert _fallback_count("some soldiers") == {"min": None, "max": None}
