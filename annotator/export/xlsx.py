@@ -31,7 +31,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timezone
 from zipfile import ZIP_DEFLATED, ZipFile
 from pathlib import Path
-from typing import Any, Iterable, Sequence
+from typing import Any, Sequence
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
@@ -40,6 +40,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.utils.datetime import to_excel
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.drawing.spreadsheet_drawing import SpreadsheetDrawing
 from openpyxl.writer.excel import ExcelWriter
 
 from annotator.export.cells import EXCEL_CELL_LIMIT, FORMULA_STARTS, ILLEGAL_XML as _ILLEGAL_XML, CleanStats, truncate
@@ -95,29 +96,29 @@ class StreamedSheet(WriteOnlyWorksheet):
 
     def append_rows_xml_file(self, path: str, n_rows: int) -> None:
         """Rows encoded elsewhere (numbered from ``n_rows + 1`` on), appended in one copy."""
-        with open(path, encoding="utf-8", newline="") as src:
-            shutil.copyfileobj(src, self._rows_fh, 1 << 20)
+        self._rows_fh.flush()
+        with open(path, "rb") as src:
+            shutil.copyfileobj(src, self._rows_fh.buffer, 1 << 20)
         self.n_rows += n_rows
 
     def close(self) -> None:
+        """openpyxl writes the sheet around an empty sheetData; ``write_to`` puts the rows in it."""
         self._rows_fh.close()
         super().close()
-        out = self._writer.out
-        with open(out, "rb") as fh:
+
+    def write_to(self, dst) -> None:
+        """The complete sheet XML, streamed into ``dst`` (a zip entry): no copy of the rows on disk."""
+        with open(self._writer.out, "rb") as fh:
             shell = fh.read()
         m = _EMPTY_SHEETDATA.search(shell)
         if m is None:  # pragma: no cover - openpyxl always writes sheetData
             raise RuntimeError("openpyxl wrote no sheetData element")
-        tmp = out + ".rows"
-        with open(tmp, "wb") as dst:
-            dst.write(shell[:m.start()])
-            dst.write(b"<sheetData>")
-            with open(self._rows_path, "rb") as src:
-                shutil.copyfileobj(src, dst, 1 << 20)
-            dst.write(b"</sheetData>")
-            dst.write(shell[m.end():])
-        os.replace(tmp, out)
-        self.discard()
+        dst.write(shell[:m.start()])
+        dst.write(b"<sheetData>")
+        with open(self._rows_path, "rb") as src:
+            shutil.copyfileobj(src, dst, 1 << 20)
+        dst.write(b"</sheetData>")
+        dst.write(shell[m.end():])
 
     def discard(self) -> None:
         """Remove the temporary rows file (also after a failed export)."""
@@ -419,7 +420,7 @@ class StreamingWorkbook:
             archive = ZipFile(tmp, "w", ZIP_DEFLATED, allowZip64=True, compresslevel=ZIP_LEVEL)
             self.wb.properties.modified = datetime.now(timezone.utc).replace(tzinfo=None)
             try:
-                ExcelWriter(self.wb, archive).save()
+                _StreamingExcelWriter(self.wb, archive).save()
             finally:
                 archive.close()
             os.replace(tmp, path)
@@ -435,6 +436,21 @@ class StreamingWorkbook:
             s.ws.discard()
 
 
-def write_rows(sheet: SheetWriter, rows: Iterable[Sequence[Any]]) -> None:
-    for row in rows:
-        sheet.append(row)
+class _StreamingExcelWriter(ExcelWriter):
+    """openpyxl's package writer; a StreamedSheet is streamed into its zip entry."""
+
+    def write_worksheet(self, ws):
+        if not isinstance(ws, StreamedSheet):
+            return super().write_worksheet(ws)
+        # as ExcelWriter.write_worksheet for write-only sheets, with the sheet XML streamed
+        ws._drawing = SpreadsheetDrawing()
+        ws._drawing.charts = ws._charts
+        ws._drawing.images = ws._images
+        if not ws.closed:
+            ws.close()
+        ws._rels = ws._writer._rels
+        with self._archive.open(ws.path[1:], "w", force_zip64=True) as dst:
+            ws.write_to(dst)
+        self.manifest.append(ws)
+        ws._writer.cleanup()
+        ws.discard()
