@@ -249,3 +249,12 @@ def test_date_words_give_the_date(make_window, seed_project, qtbot):
     qtbot.keyClicks(date.words, "on Wednesday")
     date.flush()
     assert win.ctrl.state.events[0].values["date"].value == {"value": "2024-01-24", "text": "on Wednesday"}
+
+
+def test_done_on_an_irrelevant_article_marks_it_not_relevant(make_window, seed_project):
+    win = make_window(seed_project)
+    aid = win.ctrl.article_id
+    win.form.row(None, "relevant").editor.set_checked(False)
+    win.action_map["done_next"].trigger()
+    assert CodingStore(seed_project, "ann").load(aid).status == "not_relevant"
+    assert win.progress_label.text() == "1 of 5 done"

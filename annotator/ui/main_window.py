@@ -159,8 +159,11 @@ class MainWindow(QMainWindow):
 
     def mark_done_and_next(self) -> None:
         current = self.ctrl.article_id
-        left = [e for e in (self.ctrl.state.events if self.ctrl.state else []) if e.proposed]
-        self.ctrl.set_status("done")
+        state = self.ctrl.state
+        left = [e for e in (state.events if state else []) if e.proposed]
+        rel = state.values.get("relevant") if state else None
+        not_relevant = rel is not None and rel.value.get("value") is False and not (state.events if state else [])
+        self.ctrl.set_status("not_relevant" if not_relevant else "done")
         if left and not self.ctrl.pending:
             self.statusBar().showMessage(
                 f"{len(left)} proposed event{'s' if len(left) > 1 else ''} not accepted: left out of the coding "
