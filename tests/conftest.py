@@ -10,7 +10,7 @@ import pytest
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 DATA = Path(__file__).parent / "data"
-SEEDS = DATA / "seeds" if (DATA / "seeds").is_dir() else Path("/work/shared/corpus/seeds")
+from tests.shared import SEEDS  # noqa: E402  (real articles stay in ../shared, never copied here)
 # messages of the offscreen platform plugin itself, not of our code
 QT_NOISE = ("propagateSizeHints", "QFont::setPointSizeF", "This plugin does not support")
 

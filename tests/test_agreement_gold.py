@@ -9,7 +9,7 @@ from annotator.agreement.disagreements import list_disagreements
 from annotator.agreement.project import prepare, project_agreement
 from annotator.interchange import import_codings
 
-GOLD = Path(__file__).parent / "data" / "seeds" / "gold.json"
+from tests.shared import GOLD  # noqa: E402
 
 
 @pytest.fixture

@@ -19,13 +19,13 @@ from annotator import values as V
 from annotator.coding import CodingStore
 from annotator.suggestions import candidates
 
-GOLD = Path(__file__).parent / "data" / "seeds" / "gold.json"
+from tests.shared import GOLD  # noqa: E402
 SKIP_TYPES = ("text", "evidence")
 
 
 def gold_articles() -> list[dict]:
     if not GOLD.exists():
-        pytest.skip("seed gold coding missing (tests/data/seeds/gold.json)")
+        pytest.skip("seed gold coding missing (../shared/gold/seeds.json)")
     return json.loads(GOLD.read_text(encoding="utf-8"))
 
 
