@@ -20,7 +20,8 @@ def resource_dir() -> Path:
     env = os.environ.get("ANNOTATOR_RESOURCES")
     if env:
         return Path(env)
-    return Path(__file__).resolve().parents[2] / "resources"
+    from annotator.paths import RESOURCES
+    return RESOURCES
 
 
 @lru_cache(maxsize=None)
