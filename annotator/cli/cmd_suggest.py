@@ -30,12 +30,30 @@ except ImportError:  # pragma: no cover - depends on the foundation work
         return unicodedata.normalize("NFC", text)
 
 
+def published_date(path) -> str | None:
+    """The publication date the importer reads from the file's header lines
+    ("Date: 2023-04-12", "Published: 12 April 2023", Markdown front matter),
+    or None. Uses the importer's record reader, so the CLI and a project agree."""
+    try:
+        from annotator.importer.formats import read_records
+    except ImportError:  # pragma: no cover - depends on the foundation work
+        return None
+    try:
+        for rec in read_records(Path(path)):
+            pub = rec.published
+            return pub if pub and len(pub) >= 10 and pub[:4].isdigit() else None
+    except Exception:  # noqa: BLE001 - an unreadable header is no date; the text itself is still suggested on
+        return None
+    return None
+
+
 def register(subparsers) -> None:
     p = subparsers.add_parser("suggest", help="suggest codings for article files (no project needed)",
                               description="Print suggested codings for each article file.")
     p.add_argument("--json", action="store_true", help="one JSON object per line (SUGGEST_JSON.md)")
     p.add_argument("--model", default=DEFAULT_MODEL, help=f"spaCy model name (default {DEFAULT_MODEL}); 'none' for rules only")
-    p.add_argument("--published", default=None, help="publication date YYYY-MM-DD used to resolve weekdays")
+    p.add_argument("--published", default=None, help="publication date YYYY-MM-DD used to resolve weekdays "
+                   "(default: the file's 'Date:'/'Published:' header line, as the importer reads it)")
     p.add_argument("files", nargs="+", metavar="FILE")
     p.set_defaults(func=run)
 
@@ -52,7 +70,7 @@ def run(args) -> int:
     errors: dict[int, str] = {}
     for i, name in enumerate(args.files):
         try:
-            texts.append((read_text_file(name), args.published))
+            texts.append((read_text_file(name), args.published or published_date(name)))
         except (OSError, UnicodeDecodeError, ValueError) as exc:
             errors[i] = _describe(name, exc)
             texts.append(None)

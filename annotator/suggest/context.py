@@ -117,6 +117,11 @@ class Context:
             hit = self._background[si] = bool(self.trig.background.search(self.text, s.start, s.end))
         return hit
 
+    def background_near(self, start: int, end: int, window: int = 60) -> bool:
+        """A background cue ("since the coup", "so far", "last year") in the words around a mention, within its sentence."""
+        sent = self.sents[self.sent_of(start)]
+        return bool(self.trig.background.search(self.text, max(sent.start, start - window), min(sent.end, end + window)))
+
     def score(self, start: int, end: int, base: float) -> float:
         si = self.sent_of(start)
         sent = self.sents[si]

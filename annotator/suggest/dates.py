@@ -25,7 +25,7 @@ _MY = re.compile(r"\b(?:(?:early|mid|late|mid-|end of|the end of)\s*)?" + _MON +
 _MONTH_ONLY = re.compile(r"\b(?:in|since|during|by|early|late|mid-?|this|last)\s+" + _MON.replace("May|", "") + r"\b(?!\s+\d)")
 _YEAR = re.compile(r"\b(?:in|since|during|by|of|early|late|mid-?)\s+(?P<year>(?:19|20)\d\d)\b")
 _WEEKDAY = re.compile(r"(?i)\b(?P<pre>on|last|this|early|late|since|on\s+the\s+night\s+of)?\s*(?P<wd>" + _WD + r")\b")
-_RELATIVE = re.compile(r"(?i)\b(?P<what>yesterday|today|last\s+month|this\s+month|earlier\s+this\s+month|last\s+year|this\s+year|earlier\s+this\s+year|last\s+week|this\s+week)\b")
+_RELATIVE = re.compile(r"(?i)\b(?P<what>yesterday|today|last\s+month|this\s+month|earlier\s+this\s+month|last\s+year|this\s+year|earlier\s+this\s+year|last\s+week|this\s+week|earlier\s+this\s+week|(?:last|this)\s+weekend)\b")
 
 
 def _mk(y, m, d) -> str | None:
@@ -33,6 +33,15 @@ def _mk(y, m, d) -> str | None:
         return dt.date(int(y), int(m), int(d)).isoformat()
     except ValueError:
         return None
+
+
+def _span_value(first: dt.date, last: dt.date) -> str:
+    """ISO value of a period at the precision it allows: a day, else its month, else its year."""
+    if first == last:
+        return first.isoformat()
+    if (first.year, first.month) == (last.year, last.month):
+        return first.strftime("%Y-%m")
+    return str(first.year) if first.year == last.year else str(last.year)
 
 
 def parse_iso(s) -> dt.date | None:
@@ -49,15 +58,52 @@ def parse_iso(s) -> dt.date | None:
         return None
 
 
+_HEADER = re.compile(r"(?im)^[ \t]*(?:date|dated|published(?:\s+on)?|publication\s+date|posted(?:\s+on)?|first\s+published)"
+                     r"[ \t]*[:|\-\u2013\u2014][ \t]*(?P<value>[^\n]{4,60})$")
+_DATELINE_LEAD = re.compile(r"^[ \t]*(?:[A-Z][A-Za-z .'’-]{1,40},[ \t]*(?:[A-Z][a-z]+[ \t]*,[ \t]*)?)?(?P<date>[^\n]{6,40}?)"
+                            r"[ \t]*(?:\((?:[A-Za-z]{2,12})\)[ \t]*)?[\u2014\u2013:-]{1,2}[ \t]")
+
+
+def parse_date_text(s: str) -> dt.date | None:
+    """A full date written as ISO or with a month name ('12 April 2023', 'April 12, 2023', 'Wed, Apr 12 2023')."""
+    s = (s or "").strip()
+    m = _ISO.search(s)
+    if m:
+        return parse_iso(_mk(m.group("year"), m.group("m"), m.group("day")))
+    m = _FULL_MDY.search(s) or _FULL_DMY.search(s)
+    if m:
+        return parse_iso(_mk(m.group("year"), MONTHS[m.group("mon").lower().rstrip(".")], m.group("day")))
+    m = re.search(r"\b(?P<day>\d{1,2})[./](?P<m>\d{1,2})[./](?P<year>(?:19|20)\d\d)\b", s)
+    if m:  # 12/04/2023: day first, as in most of the world's news sites
+        return parse_iso(_mk(m.group("year"), m.group("m"), m.group("day")))
+    return None
+
+
+def header_date(text: str, limit: int = 2000) -> dt.date | None:
+    """The date of a 'Date: 2023-04-12' / 'Published: 12 April 2023' header line near the top."""
+    for m in _HEADER.finditer(text, 0, min(len(text), limit)):
+        d = parse_date_text(m.group("value"))
+        if d:
+            return d
+    return None
+
+
 def dateline(text: str, limit: int = 3000) -> dt.date | None:
-    """The article's own date: the last stand-alone date line before the body
-    (saved pages often carry today's date in the site header first), else the
-    first full date in the opening lines."""
+    """The article's own date: a 'Date:'/'Published:' header line; else the
+    last stand-alone date line before the body (saved pages often carry
+    today's date in the site header first); else the date of a news dateline
+    opening the body ('HPAPUN, 3 March 2022 — ...', 'March 3, 2022 (AP) — ...')."""
     head = text[:limit]
-    best = None
-    pos = 0
+    best = header_date(head)
+    if best:
+        return best
+    lead = None
     for line in head.split("\n"):
         s = line.strip()
+        if lead is None:
+            m = _DATELINE_LEAD.match(s)
+            if m:
+                lead = parse_date_text(m.group("date"))
         if len(s) > 150 and s.endswith((".", "”", '"')):
             break  # the body has started
         m = _FULL_MDY.search(s) or _FULL_DMY.search(s)
@@ -65,8 +111,7 @@ def dateline(text: str, limit: int = 3000) -> dt.date | None:
             d = _mk(m.group("year"), MONTHS[m.group("mon").lower().rstrip(".")], m.group("day"))
             if d:
                 best = dt.date.fromisoformat(d)
-        pos += len(line) + 1
-    return best
+    return best or lead
 
 
 def find_dates(text: str, ref: dt.date | None) -> list[dict]:
@@ -138,6 +183,12 @@ def find_dates(text: str, ref: dt.date | None) -> list[dict]:
                 value = str(ref.year - 1)
             elif what in ("this year", "earlier this year"):
                 value = str(ref.year)
+            elif what in ("last week", "this week", "earlier this week", "last weekend", "this weekend"):
+                # the calendar week before (or of) the reference date, at the precision it allows
+                monday = ref - dt.timedelta(days=ref.weekday() + (7 if what.startswith("last") else 0))
+                first, last = (monday + dt.timedelta(days=5), monday + dt.timedelta(days=6)) if what.endswith("weekend") \
+                    else (monday, min(ref, monday + dt.timedelta(days=6)))
+                value = _span_value(first, last)
         add(m, value, "relative")
     out.sort(key=lambda d: d["start"])
     return out

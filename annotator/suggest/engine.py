@@ -49,6 +49,16 @@ _OWNER_GAP = re.compile(r"(?i)\s*(?:district|region|township|state|-based|based|
 _TO_COUNTRY = re.compile(r"\s+(?:over\s+)?(?:to|into)\s+(?:neighbou?ring\s+)?([A-Z][a-z]+(?:\s+[A-Z][a-z]+)?)")
 _DATELINE_PLACE = re.compile(r"[A-Z][A-Z .'-]+(?=\s*(?:,|\(|—|–|-)\s)")
 _LOST_TO = re.compile(r"(?i)\b(?:los[te]|losing|fell|captured|seized|overr[au]n|attack\w*|fighting|clash\w*|offensive|advance\w*)\b")
+_HEADER_LINE = re.compile(r"(?i)[ \t]*(?:date|dated|published|publication\s+date|posted|updated|first\s+published)\b[^\n:]{0,12}[:|]")
+_BACKGROUND_DATE = re.compile(r"(?i)\b(?:(?:coup|takeover|seized\s+power|war\s+(?:began|started|broke\s+out)|uprising)\s+(?:\w+\s+)?(?:in|on|of)|"
+                              r"(?:passed|adopted|enacted|launched|founded|established|introduced|signed|formed|activated|published|released|issued|announced\s+a)\b"
+                              r"[^.;]{0,40}?(?:\s+(?:in|on))?)\s+$")
+_NAMED_EVENT_AFTER = re.compile(r"(?i),?\s*(?:military\s+)?(?:coup|putsch|takeover|anniversary|elections?|uprising|revolution|earthquake|"
+                                r"offensive|operation|ceasefire|invasion|Operation\s+\d+)\b")
+_SAID_BEFORE = re.compile(r"(?i)\b(?:said|says|told|announced|reported|confirmed|posted|stated|added|statement|interview|video|"
+                          r"press\s+conference|briefing|published|released)\b[^.;,]{0,30}$")
+_AFTER_EVENT = re.compile(r"(?i),?\s+(?:a|one|two|three|a\s+few|several)\s+(?:days?|nights?|weeks?)\s+(?:after|later)\b")
+_DATELINE_AFTER = re.compile(r"\s*(?:\([A-Za-z .]{2,20}\)\s*)?[\u2014\u2013]|\s+-\s")
 _CAP = re.compile(r"(?<=[\w,;)’'] )[A-Z][a-z][\w’'-]*")
 
 
@@ -406,25 +416,47 @@ class SuggestionEngine:
     def _dates(self, ctx) -> list[Mention]:
         out = []
         text = ctx.text
-        for d in _dates.find_dates(text, ctx.ref):
-            if not d["value"]:
-                continue
+        found = [d for d in _dates.find_dates(text, ctx.ref) if d["value"]]
+        said = [bool(_SAID_BEFORE.search(text, ctx.floor(d["start"], 45), d["start"])) for d in found]
+        for d, is_said in zip(found, said):
             base = {"day": 0.45, "month": 0.42, "year": 0.3, "relative": 0.4}[d["precision"]]
             before = text[ctx.floor(d["start"], 25):d["start"]]
-            if _SINCE.search(before) or _SINCE_CLAUSE.search(text, ctx.floor(d["start"], 80), d["start"]):
-                base -= 0.3
-            elif ctx.is_background(d["start"]):
-                base -= 0.2
-            if re.match(r"(?i)\s*(?:military\s+)?(?:coup|anniversary|election|uprising|revolution|earthquake|offensive|operation)\b",
-                        text[d["end"]:d["end"] + 25]):
-                base -= 0.3  # "the February 1 coup": a named event, not the defection's date
-            if re.search(r"(?i)\b(?:said|says|told\s+[\w ]{1,30}|announced|reported|stated|added)\s+$", before):
-                base -= 0.15  # the day something was said, not necessarily the day it happened
             line_start = text.rfind("\n", 0, d["start"]) + 1
             line_end = text.find("\n", d["end"])
             line = text[line_start:line_end if line_end >= 0 else len(text)].strip()
+            if _HEADER_LINE.match(text, line_start):
+                continue  # "Date: 2024-03-14": the publication date, not the event's
+            if _SINCE.search(before) or re.match(r"(?i)since\b", d["text"]) or \
+                    _SINCE_CLAUSE.search(text, ctx.floor(d["start"], 80), d["start"]):
+                base -= 0.3
+            elif ctx.background_near(d["start"], d["end"]):
+                base -= 0.2
+            if _BACKGROUND_DATE.search(text, ctx.floor(d["start"], 60), d["start"]) or _NAMED_EVENT_AFTER.match(text, d["end"]):
+                base -= 0.3  # "the coup in February 2021", "the February 1 coup", "a law passed in 2022"
+            if is_said:
+                # the day something was said or posted: the event's date only when the sentence gives no other
+                si = ctx.sent_of(d["start"])
+                if any(not s2 and ctx.sent_of(d2["start"]) == si for d2, s2 in zip(found, said)):
+                    base -= 0.3  # "said on Wednesday that ... had surrendered last month"
+                elif any(not s2 and abs(ctx.sent_of(d2["start"]) - si) <= 2 and ctx.trigger_in_sentence(d2["start"])
+                         for d2, s2 in zip(found, said)):
+                    base -= 0.2  # the event's own day is given next to it
+                else:
+                    base -= 0.08
+            if _AFTER_EVENT.match(text, d["end"]):
+                base -= 0.3  # "On Tuesday, a day after the surrender": a later day
+            sent = ctx.sents[ctx.sent_of(d["start"])]
+            if _HARM_NEAR.search(text, max(sent.start, d["start"] - 150), min(sent.end, d["end"] + 40)) \
+                    and not ctx.trigger_before(d["start"], 120):
+                base -= 0.15  # "100 people were killed on Tuesday alone"
             if len(line) <= len(d["text"]) + 25:
                 base -= 0.25  # a stand-alone date line is the dateline, not the event date
+            elif d["start"] - line_start <= 45 and _DATELINE_AFTER.match(text, d["end"]):
+                base -= 0.35  # "LOIKAW, 20 November 2023 — ...": where and when the story was filed
+            if d["precision"] == "relative" and re.match(r"(?i)(?:this|earlier\s+this|last)\s+(?:year|month|week)", d["text"]):
+                base -= 0.05  # a vague period: an exact day in the same sentence should win
+            if not ctx.trigger_in_sentence(d["start"]):
+                base -= 0.05
             out.append(Mention("date", d["value"], d["start"], d["end"], ctx.score(d["start"], d["end"], base), {"text": d["text"]}))
         return out
 
