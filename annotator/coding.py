@@ -255,6 +255,19 @@ class CodingStore:
             self._audit(s, "move_event", entity="events", entity_id=event_id, article_id=article_id,
                         old=old, new=ev.position)
 
+    def set_event_proposed(self, article_id: str, event_id: str, proposed: bool) -> None:
+        """Mark an event as an engine proposal (again), e.g. to undo 'accept event'."""
+        with self.project.session() as s:
+            c = self._coding(s, article_id)
+            ev = s.get(Event, event_id)
+            if ev is None or ev.coding_id != c.id or ev.proposed == proposed:
+                return
+            ev.proposed = proposed
+            ev.updated_at = now()
+            c.updated_at = now()
+            self._audit(s, "set_proposed", entity="events", entity_id=event_id, article_id=article_id,
+                        old={"proposed": not proposed}, new={"proposed": proposed})
+
     def accept_event(self, article_id: str, event_id: str) -> None:
         """Accept a proposed event: its suggested values become suggested_accepted."""
         with self.project.session() as s:

@@ -40,7 +40,7 @@ def test_demo_project_and_recent_projects(qtbot, qsettings, monkeypatch, tmp_pat
 
 def test_domain_modules_do_not_import_qt():
     code = ("import sys; sys.modules['PySide6'] = None\n"
-            "import annotator.suggestions, annotator.ui.queue_data, annotator.ui.store_extra, annotator.ui.lookups\n"
+            "import annotator.suggestions, annotator.ui.queue_data, annotator.coding, annotator.ui.lookups\n"
             "print('ok')")
     r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)
     assert r.returncode == 0 and r.stdout.strip() == "ok", r.stderr

@@ -11,7 +11,6 @@ from typing import TYPE_CHECKING, Any, Callable
 
 from PySide6.QtGui import QUndoCommand
 
-from annotator.ui.store_extra import set_event_proposed
 
 if TYPE_CHECKING:
     from annotator.ui.controller import CodingController
@@ -133,8 +132,7 @@ class AcceptEventCommand(StoreCommand):
             for field, (value, _o, evidence) in self.suggested.items():
                 self.ctrl.store.set_value(self.article_id, self.event_id, field, value, "suggested", evidence,
                                           learn=False)
-            set_event_proposed(self.ctrl.store.project, self.ctrl.store.coder_name, self.article_id, self.event_id,
-                               self.was_proposed)
+            self.ctrl.store.set_event_proposed(self.article_id, self.event_id, self.was_proposed)
         if self._run(do, "undo"):
             self._notify(self.ctrl.events_changed, self.article_id)
 

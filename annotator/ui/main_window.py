@@ -321,6 +321,33 @@ class MainWindow(QMainWindow):
         AssignDialog(self.project, self).exec()
         self.reload_queue()
 
+    def package_dialog(self) -> None:
+        from annotator.ui.package_dialog import PackageDialog
+        dlg = PackageDialog(self.project, self)
+        self.last_package_dialog = dlg
+        dlg.open()
+
+    def merge_dialog(self) -> None:
+        from annotator.ui.merge_dialog import run_merge
+        self.form.flush()
+        run_merge(self)
+
+    def after_merge(self, results: list) -> None:
+        """Merged work is in the project: refresh the queue and the open article."""
+        merged = [r for r in results if not isinstance(r, Exception) and r.changed]
+        if not merged:
+            return
+        if any(r.coder == self.coder_name for r in merged):
+            self.undo.clear()  # the undo history of this coder's edits no longer matches the project
+        self.reload_queue()
+        self.form.set_article_names([r.file_name or r.title for r in self.queue.model.rows()])
+        current = self.ctrl.article_id
+        if current is not None:
+            self.ctrl.open_article(current, focus=self.form.current)
+        else:
+            self.open_article(self.queue.neighbour(None, 0))
+        self.statusBar().showMessage(f"Merged {len(merged)} file(s); the queue and the article are up to date.", 8000)
+
     def open_optional_view(self, module: str) -> None:
         try:
             mod = __import__(f"annotator.ui.{module}", fromlist=["x"])

@@ -50,6 +50,8 @@ ACTIONS = [
     ("&View", "agreement", "&Agreement…", [], lambda w: w.open_optional_view("agreement_view")),
     ("&View", "disagreement", "&Disagreements…", [], lambda w: w.open_optional_view("disagreement_view")),
     ("&Supervisor", "assign", "&Assign articles to coders…", [], "assign_dialog"),
+    ("&Supervisor", "make_package", "Make work &package for a coder…", [], "package_dialog"),
+    ("&Supervisor", "merge", "&Merge coder files…", [], "merge_dialog"),
     ("&Help", "shortcuts", "&Keyboard shortcuts", ["F1"], "show_shortcuts"),
 ]
 OPTIONAL = {"export": "annotator.ui.export_dialog", "assign": "annotator.ui.assign_dialog", "agreement": "annotator.ui.agreement_view",

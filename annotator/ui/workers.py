@@ -182,3 +182,65 @@ class SearchJob(QRunnable):
             self.signals.failed.emit(f"Search failed: {exc}".splitlines()[0])
             return
         self.signals.done.emit((self.serial, ids))
+
+
+class PackageJob(QRunnable):
+    """Runs ``annotator.workflow.package.make_package`` off the UI thread on its own connection."""
+
+    def __init__(self, project_path: str, coder: str, out: str):
+        super().__init__()
+        self.project_path, self.coder, self.out = project_path, coder, out
+        self.signals = WorkerSignals()
+
+    def run(self) -> None:
+        from annotator.db.project import ProjectError
+        from annotator.workflow.package import PackageError, make_package
+        try:
+            self.signals.progress.emit(0, 1, self.coder)
+            with Project.open(self.project_path) as project:
+                report = make_package(project, self.coder, self.out)
+            self.signals.progress.emit(1, 1, self.coder)
+        except (PackageError, ProjectError) as exc:
+            self.signals.failed.emit(str(exc))
+            return
+        except Exception as exc:  # noqa: BLE001 - one sentence for the supervisor, never a traceback
+            self.signals.failed.emit(f"{self.out}: the package could not be made ({exc})".splitlines()[0])
+            return
+        self.signals.done.emit(report)
+
+
+class MergeJob(QRunnable):
+    """Merges package files one by one (each in its own transaction) off the UI thread.
+
+    ``done`` carries a list with, per file, a ``MergeReport`` or the ``MergeError`` that refused it.
+    Cancelling stops before the next file; files already merged stay merged.
+    """
+
+    def __init__(self, project_path: str, paths: list[str]):
+        super().__init__()
+        self.project_path, self.paths = project_path, list(paths)
+        self.signals = WorkerSignals()
+        self.cancelled = False
+
+    def run(self) -> None:
+        from pathlib import Path
+
+        from annotator.workflow.merge import MergeError, merge_package
+        results: list = []
+        try:
+            with Project.open(self.project_path) as project:
+                for i, path in enumerate(self.paths):
+                    if self.cancelled:
+                        break
+                    self.signals.progress.emit(i, len(self.paths), Path(path).name)
+                    try:
+                        results.append(merge_package(project, path))
+                    except MergeError as exc:
+                        results.append(exc)
+                    except Exception as exc:  # noqa: BLE001 - the file is refused, the others still merge
+                        results.append(MergeError(f"{path}: refused: {exc}".splitlines()[0]))
+                self.signals.progress.emit(len(results), len(self.paths), "")
+        except Exception as exc:  # noqa: BLE001
+            self.signals.failed.emit(f"The merge could not run: {exc}".splitlines()[0])
+            return
+        self.signals.done.emit(results)
