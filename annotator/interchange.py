@@ -157,10 +157,27 @@ def _ordered(d: dict[str, Any], keys: list[str] | None) -> dict[str, Any]:
     return out
 
 
+# deleted events and proposed events the coder has not accepted are not codings: no export format has them
+LIVE_EVENTS = (Event.deleted.is_(False), Event.proposed.is_(False))
+
+
+def untouched(coding: Coding, live_events: list, article_values) -> bool:
+    """An unfinished coding (new, in progress) with no accepted event and nothing but untouched engine
+    suggestions in it: the article was opened (and pre-filled), not coded."""
+    return (coding.status in ("new", "in_progress") and not live_events and not coding.notes and not coding.extra
+            and all(fv.origin == "suggested" for fv in article_values))
+
+
 def export_codings(project: Project, coder: str | None = None, reconciled: bool = False,
                    article_ids: list[str] | None = None) -> list[dict[str, Any]]:
     """Codings in the interchange format: one coder's, the reconciled ones, or (default) every coder's
-    (then each article carries a ``coder`` key)."""
+    (then each article carries a ``coder`` key).
+
+    As in the other export formats, deleted events and events the engine
+    proposed that the coder has not accepted are left out; so is a coding that
+    holds nothing but such proposals and is not finished (the article was
+    opened, not coded).
+    """
     cb = project.codebook
     with project.Session() as s:
         q = select(Coding, Coder.name, Article).join(Coder, Coder.id == Coding.coder_id).join(
@@ -181,6 +198,10 @@ def export_codings(project: Project, coder: str | None = None, reconciled: bool 
             by_event: dict[str | None, dict[str, FieldValue]] = {}
             for fv in fvs:
                 by_event.setdefault(fv.event_id, {})[fv.field] = fv
+            live = s.scalars(select(Event).where(Event.coding_id == coding.id, *LIVE_EVENTS)
+                             .order_by(Event.position)).all()
+            if untouched(coding, live, by_event.get(None, {}).values()):
+                continue  # opened (and pre-filled by the engine) but not coded: not a coding
             extra = dict(coding.extra or {})
             keys = extra.pop("_keys", None)
             nulls = extra.pop("_nulls", {})
@@ -197,8 +218,7 @@ def export_codings(project: Project, coder: str | None = None, reconciled: bool 
                     item["near_duplicate_of"] = names.get(article.near_duplicate_of) or article.near_duplicate_of
             item.update(extra)
             events = []
-            for ev in s.scalars(select(Event).where(Event.coding_id == coding.id, Event.deleted.is_(False))
-                                .order_by(Event.position)):
+            for ev in live:
                 ev_extra = dict(ev.extra or {})
                 ev_keys = ev_extra.pop("_keys", None)
                 e: dict[str, Any] = dict(ev_extra.pop("_nulls", {}))

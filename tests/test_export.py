@@ -598,3 +598,48 @@ def test_temporary_row_files_are_removed(project, tmp_path, monkeypatch):
     del book
     gc.collect()
     assert not list(tmp_path.glob("annotator-rows-*"))  # also for a workbook dropped without saving
+
+
+# ----------------------------------------------------------------- the same events in every format
+def test_no_format_exports_proposed_or_deleted_events(project, tmp_path):
+    """bob: a1 has one live event, one deleted; a2 holds only a proposal he never accepted."""
+    bob = CodingStore(project, "bob")
+    proposed_in_a1 = bob.add_event(project.ids["a1"], {"actor": ({"key": "Border Guard Force"}, "suggested", None)},
+                                   proposed=True)
+    assert any(e.proposed for e in bob.load(project.ids["a1"]).events)
+    xlsx, csvp, js = tmp_path / "b.xlsx", tmp_path / "b.csv", tmp_path / "b.json"
+    for out in (xlsx, csvp, js):
+        export_project(project, out, ExportScope(coder="bob"))
+    x = read_excel(xlsx, sheet_name="Events")
+    c = pd.read_csv(csvp, encoding="utf-8-sig")
+    data = json.loads(js.read_text(encoding="utf-8"))
+    assert list(x["actor"]) == list(c["actor"]) == ["Myanmar military"]
+    json_events = [(a["file"], e["actor"]) for a in data for e in a["events"]]
+    assert json_events == [("001.txt", "Myanmar military")]
+    # the opened-but-not-coded a2 (only a proposal, not finished) is not a coding in the JSON either
+    assert "002.txt" not in [a["file"] for a in data]
+    # accepting the proposal makes it an event in every format
+    bob.accept_event(project.ids["a1"], proposed_in_a1)
+    for out in (xlsx, csvp, js):
+        export_project(project, out, ExportScope(coder="bob"))
+    data = json.loads(js.read_text(encoding="utf-8"))
+    assert sorted(read_excel(xlsx, sheet_name="Events")["actor"]) == ["Border Guard Force", "Myanmar military"]
+    assert sorted(pd.read_csv(csvp, encoding="utf-8-sig")["actor"]) == ["Border Guard Force", "Myanmar military"]
+    assert sorted(e["actor"] for a in data for e in a["events"]) == ["Border Guard Force", "Myanmar military"]
+
+
+def test_agreement_sheet_counts_finished_codings_only(project, tmp_path):
+    bob = CodingStore(project, "bob")
+    bob.set_status(project.ids["a1"], "in_progress")   # bob has not finished a1: no pair left
+    out = tmp_path / "u.xlsx"
+    export_project(project, out)
+    ag = openpyxl.load_workbook(out)["Agreement"]
+    assert "No article is coded by two or more coders" in ag["A2"].value
+    bob.set_status(project.ids["a1"], "done")
+    CodingStore(project, "carol").ensure_coding(project.ids["a1"])   # opened, not coded
+    export_project(project, out)
+    ws = openpyxl.load_workbook(out)["Agreement"]
+    below = {row[0].value: row[1].value for row in ws.iter_rows(min_row=2) if row[0].value}
+    # carol's empty coding of a1 and bob's proposal-only a2 are left out, and said so
+    assert below.get("coders") == "alice; bob" and below.get("unfinished_codings") == 2
+    assert "2 unfinished coding(s)" in below.get("notes") and "1 of them" in below.get("notes")

@@ -62,6 +62,7 @@ def small_project(tmp_path) -> tuple[Project, dict[str, str]]:
     bob.add_event(ids["a1"], {"actor": ({"key": "Myanmar military"}, "typed", None)})
     gone = bob.add_event(ids["a1"], {"actor": ({"key": "militia"}, "typed", None)})
     bob.delete_event(ids["a1"], gone)
+    bob.set_status(ids["a1"], "done")
     bob.add_event(ids["a2"], {"actor": ({"key": "Myanmar police"}, "typed", None)}, proposed=True)
     bob.set_value(ids["a3"], None, "relevant", {"value": False})
     bob.set_status(ids["a3"], "not_relevant")

@@ -2,8 +2,12 @@
 
 Steps
 -----
-1. ``load_codings`` reads every coder's codings in a few batch queries (the
-   reconciled coder and engine-proposed, not yet accepted events are left out).
+1. ``load_codings`` reads, in a few batch queries, the finished codings (status
+   done, not_relevant or flagged) of the articles that two or more coders
+   finished.  Unfinished codings (new, in progress: opening an article makes
+   one, and the engine's proposals fill it), the reconciled coder, and deleted
+   or engine-proposed, not yet accepted events are left out; the result says
+   how many unfinished codings were left out.
 2. ``align_events`` matches each coder's events within an article by their field
    values: an optimal assignment (``scipy.optimize.linear_sum_assignment``) on
    the mean field distance, never list position.  A pair whose distance is above
@@ -36,6 +40,7 @@ from __future__ import annotations
 import gc
 import json
 import uuid
+from array import array
 from contextlib import contextmanager
 from dataclasses import dataclass, field as dc_field
 from typing import Any, Callable
@@ -159,6 +164,8 @@ class ProjectData:
     groups: list[EventGroup] = dc_field(default_factory=list)
     max_cost: float = DEFAULT_MAX_COST
     _tables: dict[int, np.ndarray] = dc_field(default_factory=dict)
+    unfinished: int = 0                    # codings left out because they are not finished (new, in progress)
+    unfinished_paired: int = 0             # ... of which in articles another coder finished
 
     # ---- distances between events, vectorised over pairs of event rows
     def _set_table(self, k: int) -> np.ndarray:
@@ -207,41 +214,94 @@ class ProjectData:
 
 # --------------------------------------------------------------------------- loading
 
-def load_codings(project, coders: list[str] | None = None, min_coders: int = 2) -> ProjectData:
+FINISHED = ("done", "not_relevant", "flagged")   # statuses a coder sets when an article is coded
+
+
+def _finished_sql(coders: list[str] | None) -> tuple[str, list[Any]]:
+    """SQL (a ``WITH fin AS ...`` prefix) selecting the finished codings of coders of kind ``coder``."""
+    params: list[Any] = list(FINISHED)
+    where = f"co.kind = 'coder' AND c.status IN ({','.join('?' * len(FINISHED))})"
+    if coders:
+        where += f" AND co.name IN ({','.join('?' * len(coders))})"
+        params += list(coders)
+    return (f"fin AS (SELECT c.id, c.article_id, co.name, c.status FROM codings c "
+            f"JOIN coders co ON co.id = c.coder_id WHERE {where})"), params
+
+
+def load_codings(project, coders: list[str] | None = None, min_coders: int = 2,
+                 compared_only: bool = False) -> ProjectData:
     """Every article coded by ``min_coders`` or more coders (a few batch reads), events not yet aligned.
 
-    The reconciled coder's coding and proposed (not yet accepted) or deleted
-    events are left out; a coding still ``new`` with nothing in it does not count.
+    Only finished codings count (status done, not_relevant or flagged): a coding
+    still ``new`` or ``in_progress`` is the coder's work in progress (opening an
+    article creates one, the engine's proposals fill it), not their rating; how
+    many were left out is in ``ProjectData.unfinished``.  The reconciled
+    coder's coding and proposed (not yet accepted) or deleted events are left
+    out.  Only the codings of articles with ``min_coders`` finished codings are
+    read (the filter is in SQL).  ``compared_only`` reads just the values of
+    compared fields and no evidence spans (enough for the statistics, not for
+    the disagreement list or reconciliation).
     """
     codebook = project.codebook
     items = compared_items(codebook, "event")
     by_field: dict[str, list[tuple[int, Item]]] = {}
     for k, it in enumerate(items):
         by_field.setdefault(it.field.name, []).append((k, it))
+    fin, fin_params = _finished_sql(coders)
+    sel = (f"WITH {fin}, multi AS (SELECT article_id FROM fin GROUP BY article_id HAVING COUNT(*) >= ?), "
+           f"sel AS (SELECT fin.id, fin.article_id, fin.name, fin.status FROM fin JOIN multi "
+           f"ON multi.article_id = fin.article_id) ")
+    sel_params = [*fin_params, max(1, min_coders)]
+    field_filter, field_params = "", []
+    if compared_only:
+        names = sorted(by_field)
+        field_filter = f" AND field IN ({','.join('?' * len(names))})" if names else " AND 0"
+        field_params = names
     raw = project.engine.raw_connection()
     try:
         cur = raw.cursor()
-        codings = cur.execute(
-            "SELECT c.id, c.article_id, co.name, c.status FROM codings c JOIN coders co ON co.id = c.coder_id "
-            "WHERE co.kind = 'coder'").fetchall()
+        codings = cur.execute(sel + "SELECT id, article_id, name, status FROM sel", sel_params).fetchall()
         events = cur.execute(
-            "SELECT e.id, e.coding_id, e.position FROM events e WHERE e.deleted = 0 AND e.proposed = 0").fetchall()
+            sel + "SELECT e.id, e.coding_id, e.position FROM events e WHERE e.coding_id IN (SELECT id FROM sel) "
+            "AND e.deleted = 0 AND e.proposed = 0", sel_params).fetchall()
         art_fvs = cur.execute(
-            "SELECT coding_id, field, value, evidence_start, evidence_end FROM field_values "
-            "WHERE event_id IS NULL").fetchall()
-        ev_fvs = cur.execute("SELECT event_id, field, value FROM field_values WHERE event_id IS NOT NULL").fetchall()
-        ev_spans = cur.execute(
-            "SELECT event_id, field, evidence_start, evidence_end FROM field_values "
-            "WHERE event_id IS NOT NULL AND evidence_start IS NOT NULL AND evidence_end IS NOT NULL").fetchall()
-        labels = dict(cur.execute("SELECT id, COALESCE(file_name, id) FROM articles").fetchall())
+            sel + "SELECT coding_id, field, value, evidence_start, evidence_end FROM field_values "
+            "WHERE coding_id IN (SELECT id FROM sel) AND event_id IS NULL", sel_params).fetchall()
+        unfinished = cur.execute(
+            f"WITH {fin} SELECT COUNT(*), COALESCE(SUM(EXISTS (SELECT 1 FROM fin WHERE fin.article_id = c.article_id)), 0) "
+            f"FROM codings c JOIN coders co ON co.id = c.coder_id WHERE co.kind = 'coder' "
+            f"AND c.status NOT IN ({','.join('?' * len(FINISHED))})"
+            + (f" AND co.name IN ({','.join('?' * len(coders))})" if coders else ""),
+            fin_params + list(FINISHED) + list(coders or [])).fetchone()
+        labels = dict(cur.execute(
+            sel + "SELECT id, COALESCE(file_name, id) FROM articles WHERE id IN (SELECT article_id FROM sel)",
+            sel_params).fetchall())
+        ev_fvs = raw.cursor().execute(  # streamed: a million rows need no list
+            sel + "SELECT event_id, field, value FROM field_values WHERE coding_id IN (SELECT id FROM sel) "
+            "AND event_id IS NOT NULL" + field_filter, sel_params + field_params)
+        data = _build(codebook, items, by_field, codings, events, art_fvs, ev_fvs, labels, min_coders)
+        del ev_fvs
+        if not compared_only:
+            by_event = {ev.event_id: ev for a in data.articles for ca in a.coders.values() for ev in ca.events}
+            for eid, fname, start, end in cur.execute(
+                    sel + "SELECT event_id, field, evidence_start, evidence_end FROM field_values "
+                    "WHERE coding_id IN (SELECT id FROM sel) AND event_id IS NOT NULL "
+                    "AND evidence_start IS NOT NULL AND evidence_end IS NOT NULL", sel_params):
+                ev = by_event.get(eid)
+                if ev is not None:
+                    ev.evidence[fname] = (start, end)
         cur.close()
     finally:
         raw.close()
-    wanted = set(coders) if coders else None
+    data.unfinished, data.unfinished_paired = int(unfinished[0] or 0), int(unfinished[1] or 0)
+    return data
+
+
+def _build(codebook: Codebook, items: list[Item], by_field, codings, events, art_fvs, ev_fvs, labels,
+           min_coders: int) -> ProjectData:
     by_coding: dict[str, CoderArticle] = {}
     for cid, aid, name, status in codings:
-        if wanted is None or name in wanted:
-            by_coding[cid] = CoderArticle(name, cid, status or "new")
+        by_coding[cid] = CoderArticle(name, cid, status or "new")
     by_event: dict[str, CoderEvent] = {}
     for eid, cid, pos in events:
         ca = by_coding.get(cid)
@@ -264,8 +324,8 @@ def load_codings(project, coders: list[str] | None = None, min_coders: int = 2) 
     domains: list[dict[Any, int]] = [{} for _ in items]
     cache: dict[str, dict[Any, tuple[Any, int]]] = {}
     entries: list[list[tuple[int, int]]] = []
-    ent_rows: list[int] = []
-    ent_ids: list[int] = []
+    ent_rows = array("q")   # per stored value: its event's row and its entry (compact: a million of each)
+    ent_ids = array("q")
     get_event = by_event.get
     last_eid, ev = None, None
     for eid, fname, value in ev_fvs:
@@ -296,18 +356,14 @@ def load_codings(project, coders: list[str] | None = None, min_coders: int = 2) 
         ev.values[fname] = hit[0]
         ent_rows.append(ev.row)
         ent_ids.append(hit[1])
-    for eid, fname, start, end in ev_spans:
-        ev = get_event(eid)
-        if ev is not None:
-            ev.evidence[fname] = (start, end)
     codes = np.full((len(by_event), len(items)), -1, dtype=np.int64)
     if ent_rows:
         sizes = np.array([len(e) for e in entries], dtype=np.int64)
         flat_k = np.array([k for e in entries for k, _ in e], dtype=np.int64)
         flat_c = np.array([c for e in entries for _, c in e], dtype=np.int64)
         starts = np.concatenate([[0], np.cumsum(sizes)[:-1]])
-        ids = np.asarray(ent_ids, dtype=np.int64)
-        rows = np.asarray(ent_rows, dtype=np.int64)
+        ids = np.frombuffer(ent_ids, dtype=np.int64)
+        rows = np.frombuffer(ent_rows, dtype=np.int64)
         n_per = sizes[ids]
         rep_rows = np.repeat(rows, n_per)
         pos = np.repeat(starts[ids], n_per) + (np.arange(n_per.sum()) - np.repeat(np.cumsum(n_per) - n_per, n_per))
@@ -315,7 +371,7 @@ def load_codings(project, coders: list[str] | None = None, min_coders: int = 2) 
     per_article: dict[str, ArticleCodings] = {}
     for cid, aid, *_ in codings:
         ca = by_coding.get(cid)
-        if ca is None or (ca.status == "new" and not ca.values and not ca.events):
+        if ca is None:
             continue
         ca.events.sort(key=lambda e: e.position)
         art = per_article.setdefault(aid, ArticleCodings(aid, labels.get(aid, aid)))
@@ -430,10 +486,12 @@ def reconciled_event_id(event_key: str) -> str:
     return str(uuid.uuid5(EVENT_KEY_NS, event_key))
 
 
-def prepare(project, coders: list[str] | None = None, max_cost: float = DEFAULT_MAX_COST) -> ProjectData:
-    """Load and align: everything agreement and the disagreement list need."""
+def prepare(project, coders: list[str] | None = None, max_cost: float = DEFAULT_MAX_COST,
+            compared_only: bool = False) -> ProjectData:
+    """Load and align: everything agreement and the disagreement list need
+    (``compared_only``: only what the statistics need, see ``load_codings``)."""
     with _no_gc():
-        data = load_codings(project, coders)
+        data = load_codings(project, coders, compared_only=compared_only)
         data.max_cost = max_cost
         data.groups = align_all(data, max_cost)
     return data
@@ -553,6 +611,15 @@ def project_agreement(project, *, fields: list[str] | None = None, coders: list[
         return _project_agreement(data, fields, n_boot, seed, empty_as_value)
 
 
+def unfinished_notes(data: ProjectData) -> list[str]:
+    """What the finished-codings rule left out, in a sentence (empty when nothing was)."""
+    if not data.unfinished:
+        return ["only finished codings (status done, not relevant or flagged) are compared."]
+    return [f"{data.unfinished} unfinished coding(s) (status new or in progress) were left out: only finished "
+            f"codings (done, not relevant or flagged) are compared; {data.unfinished_paired} of them are of "
+            "articles another coder finished."]
+
+
 def _project_agreement(data: ProjectData, fields, n_boot: int, seed: int, empty_as_value: bool) -> dict[str, Any]:
     codebook = data.codebook
     names = data.coders
@@ -562,7 +629,8 @@ def _project_agreement(data: ProjectData, fields, n_boot: int, seed: int, empty_
     out: dict[str, Any] = {"fields": {}, "n_articles": len(arts), "n_aligned_events": G, "coders": names,
                            "alignment": "events matched within each article by an optimal assignment "
                                         f"(Hungarian) on the mean field distance; pairs above {data.max_cost} are "
-                                        "not matched", "empty_as_value": empty_as_value}
+                                        "not matched", "empty_as_value": empty_as_value,
+                           "unfinished_codings": data.unfinished, "notes": unfinished_notes(data)}
 
     def run(coded, notes: list[str], extra: dict) -> dict:
         res = reliability(coded, n_boot=n_boot, seed=seed, coder_labels=names)

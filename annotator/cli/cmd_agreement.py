@@ -112,7 +112,9 @@ def _flag(d: dict) -> str:
 def format_table(res: dict) -> str:
     head = f"{'field':<18} {'level':<8} {'alpha':>6} {'95% CI':<16} {'%agr':>5} {'units':>7} {'values':>8}"
     lines = [f"{res['n_articles']} articles coded by two or more coders ({', '.join(res['coders'])}); "
-             f"{res['n_aligned_events']} aligned events", head, "-" * len(head)]
+             f"{res['n_aligned_events']} aligned events"]
+    lines += [f"Note: {n}" for n in res.get("notes") or [] if "unfinished" in n]
+    lines += [head, "-" * len(head)]
     for name in SPECIAL:
         lines.append(_row(name, res[name]))
     for name, d in res["fields"].items():

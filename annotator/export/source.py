@@ -273,9 +273,13 @@ def coder_stats(project: Project) -> dict[str, CoderStats]:
     return out
 
 
+FINISHED = ("done", "not_relevant", "flagged")  # as annotator.agreement.project.FINISHED
+
+
 def double_coded_articles(project: Project) -> int:
-    """Articles coded by two or more coders (of kind ``coder``)."""
+    """Articles that two or more coders (of kind ``coder``) finished coding (the agreement sample)."""
     with project.Session() as s:
-        sub = (select(Coding.article_id).join(Coder, Coding.coder_id == Coder.id).where(Coder.kind == "coder")
+        sub = (select(Coding.article_id).join(Coder, Coding.coder_id == Coder.id)
+               .where(Coder.kind == "coder", Coding.status.in_(FINISHED))
                .group_by(Coding.article_id).having(func.count() >= 2).subquery())
         return s.scalar(select(func.count()).select_from(sub)) or 0

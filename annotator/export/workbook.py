@@ -137,7 +137,8 @@ AGREEMENT_KEYS = ("level", "krippendorff_alpha", "alpha_ci95", "percent_agreemen
 def agreement_table(project: Project) -> tuple[list[str], list[list[Any]], str | None]:
     """(header, rows, message): the per-field agreement table, or a message saying why there is none."""
     if S.double_coded_articles(project) == 0:
-        return [], [], "No article is coded by two or more coders, so there is no agreement to report."
+        return [], [], ("No article is coded by two or more coders (finished codings: done, not relevant or "
+                        "flagged), so there is no agreement to report.")
     try:
         from annotator.agreement.project import project_agreement
     except ImportError:
