@@ -16,7 +16,12 @@ from annotator.suggest.resources import load
 from annotator.suggest.text import Sentence, split_sentences, unwrap
 
 _MYANMAR_ADMIN1 = {a["name"] for a in load("places")["admin1"] if "country" not in a}
-_NEGATED = re.compile(r"(?i)\b(?:not|no|never|denied|deny|denies|refused|refuse|urged?|urging|encourag\w+|call(?:ed|ing|s)?\s+on|invit\w+|appeal\w*|demand\w*|ultimatum|threaten\w*|warn\w*|order(?:ed|s)?|forced|required)\b[^.]{0,40}$")
+_NEGATED = re.compile(r"(?i)\b(?:not|no|never|denied|deny|denies|refused|refuse|urged?|urging|encourag\w+|call(?:ed|ing|s)?\s+(?:on|for|upon)|"
+                      r"invit\w+|appeal\w*|demand\w*|ultimatum|threaten\w*|warn\w*|order(?:ed|s)?|forced|required|"
+                      r"could|would|should|might|(?-i:may)|if|unless|whether|offer(?:ed|s|ing)?|ask(?:ed|s|ing)?|"
+                      r"(?:ready|willing|free|chance|opportunity|allowed|wants?|wanted|wanting|hop(?:e|es|ed|ing)|plan(?:s|ned|ning)?|intend\w*|"
+                      r"tempted|persuad\w+|convinc\w+|lur(?:e|ed|ing)|consider(?:ed|ing|s)?|how)\s+(?:\w+\s+){0,3}to|"
+                      r"hotline|reward\w*|incentives?)\b[^.]{0,40}$")
 _POLICY = re.compile(r"(?i)\b(?:pardon\w*|amnesty|punish\w*|return\s+to\s+(?:their\s+)?(?:units?|barracks|duty|posts?)|decree|reward\w*|incentives?)\b")
 
 
@@ -158,8 +163,9 @@ class Context:
             sent = self.sents[si]
             rest = self.text[sent.start:s] + " " + self.text[e:sent.end]
             force = 1.0 if self.trig.force.search(rest) else 0.35
-            if self.trig.negative.search(rest) and not self.trig.strong_force.search(rest):
-                force = 0.2  # "lawmakers defected from the party"
+            if self.trig.negative.search(rest) and not self.trig.strong_force.search(
+                    self.text, max(sent.start, s - 50), min(sent.end, e + 40)):
+                force = 0.1  # "lawmakers defected from the party", "a retired army colonel ... they had switched sides"
             if _POLICY.search(rest):
                 force *= 0.4  # "will pardon deserters who return to their units": policy, not an event
             hits.append((w * sent.weight * force, sent.weight))
