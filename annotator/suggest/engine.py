@@ -59,6 +59,9 @@ _SAID_BEFORE = re.compile(r"(?i)\b(?:said|says|told|announced|reported|confirmed
                           r"press\s+conference|briefing|published|released)\b[^.;,]{0,30}$")
 _AFTER_EVENT = re.compile(r"(?i),?\s+(?:a|one|two|three|a\s+few|several)\s+(?:days?|nights?|weeks?)\s+(?:after|later)\b")
 _DATELINE_AFTER = re.compile(r"\s*(?:\([A-Za-z .]{2,20}\)\s*)?[\u2014\u2013]|\s+-\s")
+_RANK_GROUP_CUE = re.compile(r"(?i)\b(?:includ(?:ed|ing|es)|among\s+(?:them|those|whom|the\s+\w+)|led\s+by|along\s+with|together\s+with|"
+                             r"as\s+well\s+as|identified\s+(?:himself|herself|themselves)\s+as|one\s+of\s+(?:them|the\s+\w+)|"
+                             r"(?:the\s+)?(?:group|men|soldiers|defectors|officers|policemen|troops)\s+(?:were|was|comprised|consisted\s+of))\b[^;]{0,80}$")
 _CAP = re.compile(r"(?<=[\w,;)’'] )[A-Z][a-z][\w’'-]*")
 
 
@@ -168,7 +171,7 @@ class SuggestionEngine:
         relevant = ctx.relevance()
         if relevant < 0.5:
             for m in mentions:
-                m.score *= 0.6 + 0.8 * relevant  # nothing to code: propose only what is very strong
+                m.score *= 0.3 + 1.4 * relevant  # nothing to code: propose only what is very strong
         fields = rank_candidates(mentions, text)
         events = propose_events(ctx, mentions, fields) if relevant >= 0.5 else []
         return {"relevant": relevant, "fields": fields, "events": events, "model": self.version}
@@ -336,13 +339,37 @@ class SuggestionEngine:
     def _ranks(self, ctx) -> list[Mention]:
         out = []
         text = ctx.text
-        for r in ctx.ranks():
+        ranks = ctx.ranks()
+        side_groups = [(gs, ge) for gs, ge, g in ctx.groups() if g.side and not g.actor]
+        for r in ranks:
             if _units.owner_before(text, r["start"]):
                 continue
             base = 0.45
+            sent = ctx.sents[ctx.sent_of(r["start"])]
             after = text[r["end"]:r["end"] + 60]
-            if re.match(r"(?i)[^.]{0,40}\b(?:said|says|told|added|explained|spokes\w+)\b", after) and not ctx.trigger_in_sentence(r["start"]):
+            si = ctx.sent_of(r["start"])
+            cue = _RANK_GROUP_CUE.search(text, max(sent.start, r["start"] - 120), r["start"])
+            if cue:
+                base += 0.2  # "The group included ...", "Among them were a Maj. and ...", "led by Maj. ..."
+                if not ctx.trigger_in_sentence(r["start"]) and any(si - k in ctx.sent_trig for k in (1, 2, 3)):
+                    base += 0.15  # the people of the event just reported
+            elif re.match(r"(?i)[^.]{0,40}\b(?:said|says|told|added|explained|spokes\w+)\b", after) and not ctx.trigger_in_sentence(r["start"]):
                 base -= 0.2
+            if _in_quote(text, sent.start, r["start"]):
+                base -= 0.15  # "not to die for the generals": words in a quote
+            if re.search(r"(?i)\b(?:spokes(?:man|woman|person)|junta['’]s|regime['’]s|military['’]s)\s+(?:\w+\s+)?$", text[max(sent.start, r["start"] - 30):r["start"]]):
+                base -= 0.3  # "the junta's spokesman Maj-Gen Zaw Min Tun"
+            if any(0 < gs - r["end"] <= 12 and re.fullmatch(r"\s+of\s+(?:the\s+)?", text[r["end"]:gs]) for gs, ge in side_groups):
+                base -= 0.3  # "a commander of the Karen National Liberation Army said": the receiving side's
+            if r["value"] == "commander" and any(
+                    o is not r and o["value"] != "commander" and 0 < o["start"] - r["end"] <= 50 and
+                    re.fullmatch(r"(?:\s+of\s+[^,.;]{1,40})?,\s+(?:an?|the)\s+(?:\w+\s+)?", text[r["end"]:o["start"]]) for o in ranks):
+                continue  # "the commander of the two battalions, a Lt-Col": the rank is the apposition
+            words = r["value"].split()
+            if any(o["value"] != r["value"] and _subsumes(o["value"].split(), words) for o in ranks):
+                base -= 0.35  # "deputy commander" where the article also says "deputy battalion commander": the same man
+            if r["text"].lower().endswith("s") and re.search(r"(?i)\b(?:the|their|his|its|our|your)\s+$", text[max(0, r["start"] - 8):r["start"]]):
+                base -= 0.2  # "die for the generals", "their commanders in Hpa-an": superiors in general
             out.append(Mention("rank", r["value"], r["start"], r["end"], ctx.score(r["start"], r["end"], base), {"text": r["text"]}))
         return out
 
@@ -479,6 +506,22 @@ class SuggestionEngine:
                         continue
                 out.append(Mention(f, value, m.start(), m.end(), ctx.score(m.start(), m.end(), 0.6), extra))
         return out
+
+
+def _subsumes(longer: list[str], shorter: list[str]) -> bool:
+    """True when the words of ``shorter`` appear in order in ``longer`` and it has more ('deputy battalion commander' > 'deputy commander')."""
+    if len(longer) <= len(shorter) or longer[-1] != shorter[-1]:
+        return False
+    it = iter(longer)
+    return all(w in it for w in shorter)
+
+
+def _in_quote(text: str, start: int, pos: int) -> bool:
+    """True when ``pos`` sits inside a quotation that opened in the same sentence (from ``start``)."""
+    seg = text[start:pos]
+    if seg.count("“") > seg.count("”"):
+        return True
+    return seg.count('"') % 2 == 1
 
 
 def _map_back(spans: list[tuple[int, int]], pieces: list[tuple[int, int, int]]) -> list[tuple[int, int]]:

@@ -23,6 +23,11 @@ def _compiled():
     return full, abbr_rx, abbr_map, cap_only, set(r.get("not_defectors", []))
 
 
+@lru_cache(maxsize=1)
+def _canonical() -> frozenset:
+    return frozenset(load("ranks")["canonical"])
+
+
 def normalise_rank(text: str) -> str | None:
     """'Lt-Col' -> 'lieutenant colonel'; 'company commanders' -> 'company commander'."""
     full, abbr_rx, abbr_map, _, _ = _compiled()
@@ -67,7 +72,9 @@ def find_ranks(text: str) -> list[dict]:
         if low in cap_only and not m.group("qual"):
             before = text[max(0, m.start() - 25):m.start()]
             capital_name = word[0].isupper() and re.match(r"\s+[A-Z]", text[m.end():m.end() + 2])
-            article = re.search(r"(?i)\b(?:an?|the|rank\s+of|police|army|junta|regime|military|two|three|several|and|their|its)\s+$", before)
+            article = re.search(r"(?i)\b(?:an?|the|rank\s+of|police|army|junta|regime|military|two|three|four|five|six|seven|eight|"
+                                r"nine|ten|eleven|twelve|\d+|dozens?\s+of|several|and|their|its|another|one|other|some|many|acting|deputy|"
+                                r"former)\s+$", before) or re.search(r"\b[A-Z][a-z]+(?:an|ese|ish|i)\s+$", before)  # "another Syrian general"
             plural = m.group(0).lower().endswith("s")
             if low in ("major", "general", "private") and not (capital_name or (article and not word[0].isupper()) or
                                                                (article and word[0].isupper())):
@@ -90,6 +97,11 @@ def find_ranks(text: str) -> list[dict]:
             continue
         name = _abbr_name(m.group("abbr"))
         if name and name not in excluded:
-            out.append(dict(start=m.start(), end=m.end(), text=m.group(0), value=_value(m.group("qual"), name)))
+            start = m.start()
+            police = re.search(r"(?i)\bpolice\s+$", text[max(0, start - 10):start])
+            if police and not m.group("qual") and f"police {name}" in _canonical():
+                start -= len(police.group(0))  # "police Capt." is a police captain
+                name = f"police {name}"
+            out.append(dict(start=start, end=m.end(), text=text[start:m.end()], value=_value(m.group("qual"), name)))
     out.sort(key=lambda d: d["start"])
     return out
