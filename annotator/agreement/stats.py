@@ -33,7 +33,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from typing import Any, Iterable, Sequence
+from typing import Any, Callable, Iterable, Iterator, Sequence
 
 import numpy as np
 
@@ -343,43 +343,102 @@ def _patterns(coded: Coded, p: _Pairable):
     return patterns, counts
 
 
-def pattern_weights(counts: np.ndarray, n_boot: int, seed: int) -> np.ndarray:
-    """Bootstrap weights per pattern (n_boot x P).
+BOOT_CHUNK_CELLS = 2_000_000   # bootstrap weights held at once (resamples x patterns): 16 MB of float64
+
+
+def pattern_weight_chunks(counts: np.ndarray, n_boot: int, seed: int,
+                          max_cells: int = BOOT_CHUNK_CELLS) -> Iterator[np.ndarray]:
+    """Bootstrap weights per pattern (n_boot x P), in chunks of resamples (bounded memory).
 
     Drawing the N pairable units with replacement and counting how many
     units of each pattern were drawn is a Multinomial(N, counts / N) draw, so
     we sample that directly: the same distribution as resampling units, at a
-    cost that depends on the number of distinct patterns, not of units.
+    cost that depends on the number of distinct patterns, not of units.  When
+    most units have a pattern of their own (P > N / 8: many values, little
+    agreement) drawing the units themselves is cheaper, and that is done.
+    The chunks come from one random stream: the weights do not depend on
+    ``max_cells``.
     """
     rng = np.random.default_rng(seed)
     counts = np.asarray(counts, dtype=np.int64)
     n = int(counts.sum())
     P = len(counts)
-    return rng.multinomial(n, counts / n, size=n_boot).astype(np.float64)
+    step = max(1, max_cells // max(P, 1))
+    draw_units = P * 8 > n
+    # int32 where it fits: drawing, gathering and counting 32-bit indices is three times faster
+    itype = np.int32 if step * P < 2 ** 31 and n < 2 ** 31 else np.int64
+    pattern_of_unit = np.repeat(np.arange(P, dtype=itype), counts) if draw_units else None
+    for start in range(0, n_boot, step):
+        k = min(step, n_boot - start)
+        if draw_units:
+            idx = pattern_of_unit[rng.integers(0, n, size=(k, n), dtype=itype)]
+            idx += (np.arange(k, dtype=itype) * P)[:, None]
+            yield np.bincount(idx.ravel(), minlength=k * P).reshape(k, P).astype(np.float64)
+            del idx
+        else:
+            yield rng.multinomial(n, counts / n, size=k).astype(np.float64)
+
+
+def pattern_weights(counts: np.ndarray, n_boot: int, seed: int) -> np.ndarray:
+    """Every bootstrap weight row at once (n_boot x P); see ``pattern_weight_chunks``."""
+    chunks = list(pattern_weight_chunks(counts, n_boot, seed))
+    return np.vstack(chunks) if chunks else np.zeros((0, len(counts)))
+
+
+def _bootstrap_chunks(coded: Coded, patterns: np.ndarray, counts: np.ndarray, n_boot: int, seed: int,
+                      delta: np.ndarray) -> np.ndarray:
+    """alpha for ``n_boot`` resamples, computed chunk by chunk (see ``pattern_weight_chunks``)."""
+    run = _bootstrapper(coded, patterns, delta)
+    cells = BOOT_CHUNK_CELLS * max(1, len(counts)) // (max(1, len(counts)) + run.width)
+    out = [run(w) for w in pattern_weight_chunks(counts, n_boot, seed, max(1, cells))]
+    return np.concatenate(out) if out else np.zeros(0)
 
 
 def _bootstrap_alpha(coded: Coded, patterns: np.ndarray, weights: np.ndarray, delta: np.ndarray,
                      set_distance: str = "masi") -> np.ndarray:
     """alpha for every row of ``weights`` (NaN where undefined); units = ``patterns`` columns."""
+    return _bootstrapper(coded, patterns, delta)(weights)
+
+
+def _bootstrapper(coded: Coded, patterns: np.ndarray, delta: np.ndarray) -> Callable[[np.ndarray], np.ndarray]:
+    """A function: weights (B x P) -> alpha per row; the per-pattern parts are computed once.
+
+    The per-pattern value counts and pair sums are sparse (a pattern holds a
+    few values), so they are multiplied as sparse matrices: the cost grows with
+    resamples x patterns, not x patterns x values.
+    """
+    from scipy import sparse
+
     V = len(coded.domain)
     pc = Coded(patterns, coded.domain, coded.level, coded.numeric)
     pp = _pairable(pc)               # every pattern column is pairable
     P = patterns.shape[1]
-    n_pv = np.zeros((P, V))
-    np.add.at(n_pv, (pp.val_unit, pp.val_code), 1.0)
-    n_b = weights @ n_pv                                           # (B, V)
+    # (V x P): value counts of each pattern, transposed so that counts_t @ weights.T gives (V x B)
+    counts_t = sparse.csr_matrix((np.ones(len(pp.val_code)), (pp.val_code, pp.val_unit)), shape=(V, P))
+
+    def value_counts(weights: np.ndarray) -> np.ndarray:
+        return np.asarray(counts_t @ weights.T).T                          # (B, V)
+
     if coded.level == "ordinal":
-        o_p = np.zeros((P, V * V))
-        np.add.at(o_p, (pp.pair_unit, pp.pair_a * V + pp.pair_b), pp.pair_w)
-        o_b = weights @ o_p                                        # (B, V*V)
-        delta_b = _ordinal_delta(n_b)                              # (B, V, V)
-        d_tot = (o_b * delta_b.reshape(len(weights), V * V)).sum(axis=1)
-        expected = np.einsum("bv,bvw,bw->b", n_b, delta_b, n_b)
+        pairs_t = sparse.csr_matrix((pp.pair_w, (pp.pair_a * V + pp.pair_b, pp.pair_unit)), shape=(V * V, P))
+
+        def run(weights: np.ndarray) -> np.ndarray:
+            n_b = value_counts(weights)
+            o_b = np.asarray(pairs_t @ weights.T).T                        # (B, V*V)
+            delta_b = _ordinal_delta(n_b)                                  # (B, V, V)
+            d_tot = (o_b * delta_b.reshape(len(weights), V * V)).sum(axis=1)
+            expected = np.einsum("bv,bvw,bw->b", n_b, delta_b, n_b)
+            return _alpha_batch(d_tot, n_b.sum(axis=1), expected)
     else:
         d_p = np.bincount(pp.pair_unit, weights=pp.pair_w * delta[pp.pair_a, pp.pair_b], minlength=P)
-        d_tot = weights @ d_p
-        expected = ((n_b @ delta) * n_b).sum(axis=1)
-    return _alpha_batch(d_tot, n_b.sum(axis=1), expected)
+
+        def run(weights: np.ndarray) -> np.ndarray:
+            n_b = value_counts(weights)
+            d_tot = weights @ d_p
+            expected = ((n_b @ delta) * n_b).sum(axis=1)
+            return _alpha_batch(d_tot, n_b.sum(axis=1), expected)
+    run.width = V * V if coded.level == "ordinal" else V   # cells per resample besides the weights
+    return run
 
 
 def _alpha_batch(d_tot: np.ndarray, n: np.ndarray, expected: np.ndarray) -> np.ndarray:
@@ -509,7 +568,7 @@ def reliability(matrix: Sequence[Sequence[Any]] | Coded, level: str = "nominal",
                 notes.append("no bootstrap interval for alpha was requested.")
             else:
                 patterns, counts = _patterns(coded, p)
-                boots = _bootstrap_alpha(coded, patterns, pattern_weights(counts, n_boot, seed), delta)
+                boots = _bootstrap_chunks(coded, patterns, counts, n_boot, seed, delta)
                 ok = boots[np.isfinite(boots)]
                 if len(ok) >= max(20, 0.5 * len(boots)):
                     lo, hi = np.percentile(ok, [2.5, 97.5])

@@ -140,11 +140,12 @@ def agreement_table(project: Project) -> tuple[list[str], list[list[Any]], str |
         return [], [], ("No article is coded by two or more coders (finished codings: done, not relevant or "
                         "flagged), so there is no agreement to report.")
     try:
-        from annotator.agreement.project import project_agreement
+        from annotator.agreement.project import prepare, project_agreement
     except ImportError:
         return [], [], "Agreement statistics are not available in this version of annotator."
     try:
-        result = project_agreement(project)
+        # only the double-coded articles' compared values: no texts, notes or evidence for the statistics
+        result = project_agreement(project, data=prepare(project, compared_only=True))
     except Exception as exc:  # an export must not fail because of a statistic
         return [], [], f"Agreement could not be computed: {exc}"
     entries: list[tuple[str, str, dict]] = []
