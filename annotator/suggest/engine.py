@@ -62,6 +62,11 @@ _DATELINE_AFTER = re.compile(r"\s*(?:\([A-Za-z .]{2,20}\)\s*)?[\u2014\u2013]|\s+
 _RANK_GROUP_CUE = re.compile(r"(?i)\b(?:includ(?:ed|ing|es)|among\s+(?:them|those|whom|the\s+\w+)|led\s+by|along\s+with|together\s+with|"
                              r"as\s+well\s+as|identified\s+(?:himself|herself|themselves)\s+as|one\s+of\s+(?:them|the\s+\w+)|"
                              r"(?:the\s+)?(?:group|men|soldiers|defectors|officers|policemen|troops)\s+(?:were|was|comprised|consisted\s+of))\b[^;]{0,80}$")
+_HYPOTHETICAL = re.compile(r"(?i)\b(?:wish(?:es|ed)?|want(?:s|ed)?|willing|ready|free|could|would|should|may|might|if|urged?|invit\w+|"
+                           r"encourag\w+|call(?:ed|s)?\s+on|offer(?:ed|s)?|allowed|chance|opportunity)\b[^.;]{0,40}$")
+_ASYLUM = re.compile(r"(?i)\b(?:asylum|protection|refuge|sanctuary|surrendered\s+to\s+(?:the\s+)?(?:authorities|police|army))\b")
+_AUTHORITIES = re.compile(r"\b((?:[A-Z][a-z]+\s+){1,2}(?:authorities|government|officials|police|army|military|embassy))\s+for\b")
+_TO_ITS = re.compile(r"(?i)\s+(?:\w+\s+){0,2}?(?:to|with|into)\s+(?:its|their)\s+(?:own\s+)?(?:fighters|forces|troops|members|units?|ranks|positions|men|side|custody|camp|base)\b")
 _CAP = re.compile(r"(?<=[\w,;)’'] )[A-Z][a-z][\w’'-]*")
 
 
@@ -200,7 +205,7 @@ class SuggestionEngine:
             if as_side:
                 base = 0.15 if g.generic else 0.2
                 if ctx.trigger_in_sentence(s) and _SIDE_LINK.search(before) and ctx.trigger_before(s, 90) \
-                        and not _LOST_TO.search(before):
+                        and not _LOST_TO.search(before) and not _HYPOTHETICAL.search(before):
                     base += 0.42
                 elif not g.generic and ctx.trigger_in_sentence(s) and (
                         _SPEAKER.match(after) or re.search(r"(?i)\baccording\s+to\s+(?:the\s+)?$", before)):
@@ -253,13 +258,28 @@ class SuggestionEngine:
                 out.append(Mention("receiving_side", "CDM", s, e, ctx.score(s, e, 0.55)))
             elif t.startswith("refus") and ctx.country == "Myanmar":
                 out.append(Mention("receiving_side", "CDM", s, e, ctx.score(s, e, 0.4)))  # refusing to serve the junta
-            m = re.search(r"(?i)(India|Thailand|Bangladesh|China|Mizoram|Manipur)$", text[s:e])
-            if m:
-                out.append(Mention("receiving_side", m.group(1), s + m.start(1), e, ctx.score(s, e, 0.4)))
+            sent = ctx.sents[ctx.sent_of(s)]
+            asked = _ASYLUM.search(text, sent.start, sent.end)
+            m = re.search(r"(India|Thailand|Bangladesh|China|Mizoram|Manipur|[A-Z][a-z]+(?:\s+[A-Z][a-z]+)?)$", text[s:e])
+            if m and (m.group(1) in ("India", "Thailand", "Bangladesh", "China", "Mizoram", "Manipur") or _places.is_country(m.group(1))) \
+                    and m.group(1) not in (ctx.country, "Myanmar", "Burma"):
+                # "crossed into Turkey ... and asked for protection": the country took them in; plain flight is desertion
+                out.append(Mention("receiving_side", m.group(1), s + m.start(1), e, ctx.score(s, e, 0.45 if asked else 0.1)))
             # "defected to Jordan", "fled into Poland": a country took them in
             m = _TO_COUNTRY.match(text, e)
             if m and _places.is_country(m.group(1)) and m.group(1) not in (ctx.country, "Myanmar", "Burma"):
                 out.append(Mention("receiving_side", m.group(1), m.start(1), m.end(1), ctx.score(m.start(1), m.end(1), 0.5)))
+            # "asked Thai authorities for asylum": those authorities
+            m = _AUTHORITIES.search(text[s:e])
+            if m:
+                out.append(Mention("receiving_side", m.group(1), s + m.start(1), s + m.end(1), ctx.score(s, e, 0.5)))
+            # "the TNLA said ... had surrendered to its fighters": the group speaking received them
+            m = _TO_ITS.match(text, e)
+            if m:
+                owners = [(gs, ge, g) for gs, ge, g in ctx.groups() if g.side and sent.start <= gs < s]
+                if owners:
+                    gs, ge, g = owners[0]  # the subject of "X said ..."
+                    out.append(Mention("receiving_side", g.side, gs, ge, ctx.score(gs, ge, 0.55), {"generic": g.generic}))
         return out
 
     @staticmethod
