@@ -10,7 +10,6 @@ import pytest
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 DATA = Path(__file__).parent / "data"
-from tests.shared import SEEDS  # noqa: E402  (real articles stay in ../shared, never copied here)
 # messages of the offscreen platform plugin itself, not of our code
 QT_NOISE = ("propagateSizeHints", "QFont::setPointSizeF", "This plugin does not support")
 
@@ -34,10 +33,13 @@ def _qt_warnings_fail(request):
     assert not seen, "Qt warnings: " + "; ".join(seen)
 
 
+UI_ARTICLES = DATA / "ui_articles"
+
+
 def seed_texts() -> list[tuple[str, str]]:
-    if not SEEDS.is_dir():
-        return []
-    return [(p.name, p.read_text(encoding="utf-8")) for p in sorted(SEEDS.glob("*.txt"))]
+    """Five short articles of our own writing (tests/data/ui_articles) that the window tests code;
+    the real seed articles in ../shared are only used by the tests that score against their gold."""
+    return [(p.name, p.read_text(encoding="utf-8")) for p in sorted(UI_ARTICLES.glob("*.txt"))]
 
 
 def make_project(path: Path, texts: list[tuple[str, str]] | None = None, published: str = "2024-01-25"):
