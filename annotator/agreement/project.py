@@ -261,12 +261,20 @@ def load_codings(project, coders: list[str] | None = None, min_coders: int = 2,
     try:
         cur = raw.cursor()
         codings = cur.execute(sel + "SELECT id, article_id, name, status FROM sel", sel_params).fetchall()
+        n_all = cur.execute("SELECT COUNT(*) FROM codings").fetchone()[0] or 1
+        if 2 * len(codings) >= n_all:
+            # most codings are in: one sequential scan, the others' rows are skipped in Python (no event for them)
+            fv_from, fv_params = "field_values fv", []
+        else:
+            # a sample: through the (coding, event, field) index from the selected codings only
+            fv_from, fv_params = "sel JOIN field_values fv ON fv.coding_id = sel.id", sel_params
+        prefix = sel if fv_params else ""
         events = cur.execute(
-            sel + "SELECT e.id, e.coding_id, e.position FROM events e WHERE e.coding_id IN (SELECT id FROM sel) "
-            "AND e.deleted = 0 AND e.proposed = 0", sel_params).fetchall()
+            sel + "SELECT e.id, e.coding_id, e.position FROM sel JOIN events e ON e.coding_id = sel.id "
+            "WHERE e.deleted = 0 AND e.proposed = 0", sel_params).fetchall()
         art_fvs = cur.execute(
-            sel + "SELECT coding_id, field, value, evidence_start, evidence_end FROM field_values "
-            "WHERE coding_id IN (SELECT id FROM sel) AND event_id IS NULL", sel_params).fetchall()
+            sel + "SELECT fv.coding_id, fv.field, fv.value, fv.evidence_start, fv.evidence_end FROM sel "
+            "JOIN field_values fv ON fv.coding_id = sel.id WHERE fv.event_id IS NULL", sel_params).fetchall()
         unfinished = cur.execute(
             f"WITH {fin} SELECT COUNT(*), COALESCE(SUM(EXISTS (SELECT 1 FROM fin WHERE fin.article_id = c.article_id)), 0) "
             f"FROM codings c JOIN coders co ON co.id = c.coder_id WHERE co.kind = 'coder' "
@@ -274,19 +282,19 @@ def load_codings(project, coders: list[str] | None = None, min_coders: int = 2,
             + (f" AND co.name IN ({','.join('?' * len(coders))})" if coders else ""),
             fin_params + list(FINISHED) + list(coders or [])).fetchone()
         labels = dict(cur.execute(
-            sel + "SELECT id, COALESCE(file_name, id) FROM articles WHERE id IN (SELECT article_id FROM sel)",
+            sel + "SELECT a.id, COALESCE(a.file_name, a.id) FROM articles a WHERE a.id IN (SELECT article_id FROM sel)",
             sel_params).fetchall())
         ev_fvs = raw.cursor().execute(  # streamed: a million rows need no list
-            sel + "SELECT event_id, field, value FROM field_values WHERE coding_id IN (SELECT id FROM sel) "
-            "AND event_id IS NOT NULL" + field_filter, sel_params + field_params)
+            prefix + f"SELECT fv.event_id, fv.field, fv.value FROM {fv_from} WHERE fv.event_id IS NOT NULL"
+            + field_filter.replace("field IN", "fv.field IN"), fv_params + field_params)
         data = _build(codebook, items, by_field, codings, events, art_fvs, ev_fvs, labels, min_coders)
         del ev_fvs
         if not compared_only:
             by_event = {ev.event_id: ev for a in data.articles for ca in a.coders.values() for ev in ca.events}
             for eid, fname, start, end in cur.execute(
-                    sel + "SELECT event_id, field, evidence_start, evidence_end FROM field_values "
-                    "WHERE coding_id IN (SELECT id FROM sel) AND event_id IS NOT NULL "
-                    "AND evidence_start IS NOT NULL AND evidence_end IS NOT NULL", sel_params):
+                    prefix + f"SELECT fv.event_id, fv.field, fv.evidence_start, fv.evidence_end FROM {fv_from} "
+                    "WHERE fv.event_id IS NOT NULL AND fv.evidence_start IS NOT NULL AND fv.evidence_end IS NOT NULL",
+                    fv_params):
                 ev = by_event.get(eid)
                 if ev is not None:
                     ev.evidence[fname] = (start, end)
