@@ -164,6 +164,10 @@ def find_counts(text: str) -> list[dict]:
             continue  # a year, not a count
         if num.lower() == "one" and noun in ("of them", "of whom"):
             continue  # "one of them a sergeant"
+        if re.search(r"(?i)\bNo\.?\s*$", text[max(0, m.start() - 5):m.start()]) or \
+                re.search(r"(?i)\b(?:town|city|village|township|district|region|state|country|population|home)\s+of\s+(?:about\s+|around\s+|some\s+|roughly\s+|nearly\s+|over\s+|more\s+than\s+)?$",
+                          text[max(0, m.start() - 40):m.start()]):
+            continue  # "Monywa No. 2 police station", "a town of about 15,000 people"
         fam = bool(t["family"].fullmatch(noun)) or "famil" in gap.lower()
         item = dict(start=m.start(), end=m.end(), text=m.group(0), min=lo, max=hi, approx=approx,
                     includes_family=fam, kind="people")
@@ -200,10 +204,18 @@ def find_counts(text: str) -> list[dict]:
             item["total_with_family"] = True
     # "a colonel and 30 soldiers": one more than the number
     for item in list(found):
-        if item["kind"] != "people" or item["min"] is None or _RANK_NOUN.search(item["text"]):
+        if item["kind"] != "people" or item["min"] is None:
             continue
         head = text[max(0, item["start"] - 60):item["start"]]
-        m = re.search(r"(?i)\b(?:an?|one)\s+(?:[\w-]+\s+){0,3}?(?:colonel|major|captain|lieutenant|commander|officer|sergeant|general)\s+and\s+$", head)
+        if _RANK_NOUN.search(item["text"]) and not re.search(r"(?i)officers?$", item["text"]):
+            if re.search(r"(?i)\b(?:an?|one)\s+(?:[\w-]+\s+){0,2}?(?:colonel|major|captain|lieutenant|commander|sergeant|corporal)\s+and\s+$", head):
+                item["part"] = True  # "The men, a corporal and 11 privates": the ranks of a group counted elsewhere
+            continue
+        m = re.search(r"(?i)\b(?:an?|one|another)\s+(?:[\w-]+\s+){0,3}?(?:colonel|major|captain|lieutenant|commander|officer|sergeant|corporal|general)\s+and\s+$", head) \
+            or re.search(r"(?:^|\n|[.:;—–]\s+)((?:[A-Z][\w-]*\s+)?(?:[Dd]eputy\s+)?(?:[Bb]attalion\s+|[Cc]ompany\s+)?(?:[Cc]ommander|[Cc]olonel|[Mm]ajor|[Cc]aptain))\s+and\s+$", head)
+        if m and item.get("approx"):
+            item["part"] = False  # "a general and about 30 soldiers": the round figure already covers him
+            continue
         if m:
             s = item["start"] - (len(head) - m.start())
             found.append(dict(item, start=s, text=text[s:item["end"]], min=item["min"] + 1,
@@ -217,8 +229,9 @@ def find_counts(text: str) -> list[dict]:
             item["part"] = True
     # "21 soldiers, including a deputy commander and two captains": the later figures are parts
     for item in found:
-        head = text[max(0, item["start"] - 50):item["start"]]
-        if re.search(r"(?i)\b(?:including|among\s+them|among\s+whom|of\s+whom|of\s+them|one\s+of\s+them|such\s+as)\b[^.;]*$", head):
+        head = text[max(0, item["start"] - 130):item["start"]]
+        if re.search(r"(?i)\b(?:including|among\s+them|among\s+whom|of\s+whom|of\s+them|one\s+of\s+them|such\s+as)\b[^;]*$", head) \
+                and not re.search(r"[.!?]\s+[A-Z\"“]", head.split("including")[-1] if "including" in head else head):
             item["part"] = True
     found.sort(key=lambda d: d["start"])
     return found

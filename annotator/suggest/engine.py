@@ -67,6 +67,7 @@ _HYPOTHETICAL = re.compile(r"(?i)\b(?:wish(?:es|ed)?|want(?:s|ed)?|willing|ready
 _ASYLUM = re.compile(r"(?i)\b(?:asylum|protection|refuge|sanctuary|surrendered\s+to\s+(?:the\s+)?(?:authorities|police|army))\b")
 _AUTHORITIES = re.compile(r"\b((?:[A-Z][a-z]+\s+){1,2}(?:authorities|government|officials|police|army|military|embassy))\s+for\b")
 _TO_ITS = re.compile(r"(?i)\s+(?:\w+\s+){0,2}?(?:to|with|into)\s+(?:its|their)\s+(?:own\s+)?(?:fighters|forces|troops|members|units?|ranks|positions|men|side|custody|camp|base)\b")
+_SEPARATE = re.compile(r"(?i)[\"“]?(?:separately|in\s+a\s+separate|elsewhere|meanwhile|in\s+another|also\s+on|on\s+the\s+same\s+day)\b")
 _CAP = re.compile(r"(?<=[\w,;)’'] )[A-Z][a-z][\w’'-]*")
 
 
@@ -312,16 +313,24 @@ class SuggestionEngine:
                 base -= 0.15  # "two captains": part of a larger group
             if _HARM.match(text[c["end"]:c["end"] + 60]) or re.match(r"(?i)\s*(?:civilians|residents|villagers|protesters|people\s+(?:were\s+)?killed)", text[c["end"]:c["end"] + 30]):
                 base -= 0.3
-            if re.search(r"(?i)\b(?:killed|captured|arrested|detained)\s+$", text[ctx.floor(c["start"], 30):c["start"]]):
+            if re.search(r"(?i)\b(?:kill(?:ed|ing|s)?|captured|capturing|arrest(?:ed|ing)|detain(?:ed|ing)|wound(?:ed|ing)|injur(?:ed|ing)|"
+                         r"displac(?:ed|ing)|execut(?:ed|ing))\s+$", text[ctx.floor(c["start"], 30):c["start"]]):
                 base -= 0.3
+            if c["kind"] == "people" and re.search(r"(?i)\b(?:people|residents|villagers|civilians|youths?|men|women|children)$", c["text"]) \
+                    and not ctx.trigger_in_sentence(c["start"]):
+                base -= 0.1  # "thousands of young people have tried to leave": not the force's men
             if ctx.is_background(c["start"]):
                 base -= 0.25
             if _SPEAKER.match(text[c["end"]:c["end"] + 30]):
                 base -= 0.3  # "a brigade officer said": the source, not the people who left
             if c.get("total_with_family"):
-                base -= 0.15  # "200 people, 123 soldiers and 77 family members": the soldiers' figure is coded
+                base -= 0.25
+            elif c.get("includes_family"):
+                base -= 0.1  # a figure with the families in it: the soldiers' own figure wins when there is one
+            if re.search(r"(?i)\baccording\s+to\s+(?:the\s+)?$", text[ctx.floor(c["start"], 25):c["start"]]):
+                base -= 0.3  # "according to two KNLA officers": the sources  # "200 people, 123 soldiers and 77 family members": the soldiers' figure is coded
             if c.get("part"):
-                base -= 0.2  # a part of a larger figure in the same sentence
+                base -= 0.3  # a part of a larger figure in the same sentence
             if c["kind"] == "single" and _NAMED.search(text, ctx.floor(c["start"], 40), c["start"]):
                 base += 0.25  # "Tin Min Tun, an acting major": a named person is a count of one
             extra = {k: c[k] for k in ("min", "max", "approx", "includes_family")}
@@ -350,6 +359,23 @@ class SuggestionEngine:
                             ex = dict(m.extra, min=lo, max=hi, text=words2)
                             out.append(Mention("count", words2, r["start"], m.end, m.score + 0.05, ex))
                             break
+        # one person, or a few officers, next to a larger figure for the same event: a part of it
+        groups = [m for m in out if (m.extra["min"] or 0) > 1 and not m.extra.get("part") and m.score >= 0.5]
+        for m in out:
+            lo = m.extra["min"] or 0
+            small = lo == 1 or (lo <= 5 and re.search(
+                r"(?i)(?:commanders?|captains?|majors?|lieutenants?|colonels?|sergeants?|generals?|corporals?|privates?)$", m.extra["text"]))
+            if not small or m.extra.get("part") or _NAMED.search(text, ctx.floor(m.start, 40), m.start):
+                continue
+            si = ctx.sent_of(m.start)
+            kind = _force_kind(m.extra["text"])
+            sent_text = text[ctx.sents[si].start:ctx.sents[si].start + 40]
+            if _SEPARATE.match(sent_text):
+                continue  # "Separately, a soldier from LIB 355 ...": an event of its own
+            if any(g is not m and (g.extra["min"] or 0) > lo and abs(ctx.sent_of(g.start) - si) <= 2 and
+                   not (g.start <= m.start < g.end) and not ctx.is_background(g.start) and
+                   not (kind and _force_kind(g.extra["text"]) not in (None, kind)) for g in groups):
+                m.score -= 0.2
         for m in out:
             if re.match(r"\s+(?:were|was|are|is)\s+(?:among|part\s+of)\b", text[m.end:m.end + 20]):
                 m.score -= 0.25  # "X and three officers were among 20 troops": the total follows
@@ -526,6 +552,15 @@ class SuggestionEngine:
                         continue
                 out.append(Mention(f, value, m.start(), m.end(), ctx.score(m.start(), m.end(), 0.6), extra))
         return out
+
+
+def _force_kind(words: str) -> str | None:
+    """'police' or 'military' when the words of a count say which force ("a police officer", "Nine soldiers")."""
+    if re.search(r"(?i)\bpolice|policem[ae]n|constables?\b", words):
+        return "police"
+    if re.search(r"(?i)\b(?:soldiers?|troops?|army|privates?|servicem[ae]n)\b", words):
+        return "military"
+    return None
 
 
 def _subsumes(longer: list[str], shorter: list[str]) -> bool:
