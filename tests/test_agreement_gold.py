@@ -9,14 +9,25 @@ from annotator.agreement.disagreements import list_disagreements
 from annotator.agreement.project import prepare, project_agreement
 from annotator.interchange import import_codings
 
-from tests.shared import GOLD  # noqa: E402
+from tests.shared import GOLD, SEEDS, needs_seeds  # noqa: E402
+
+pytestmark = needs_seeds  # the real seed articles (../shared); tests/test_agreement_demo.py runs without them
 
 
 @pytest.fixture
 def gold():
-    if not GOLD.exists():
-        pytest.skip("seed gold codings missing")
     return json.loads(GOLD.read_text(encoding="utf-8"))
+
+
+@pytest.fixture
+def seed_project(tmp_path):
+    """The real seed articles of ../shared (the conftest fixture of that name holds other articles)."""
+    from conftest import make_project
+
+    texts = [(f.name, f.read_text(encoding="utf-8")) for f in sorted(SEEDS.glob("*.txt"))]
+    project = make_project(tmp_path / "seeds.annotator", texts)
+    yield project
+    project.close()
 
 
 def _import(project, tmp_path, items, coder):
