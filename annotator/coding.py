@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field as dc_field
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, literal_column, select
 from sqlalchemy.orm import Session
 
 from annotator import values as V
@@ -17,6 +17,10 @@ from annotator.db.models import (STATUSES, Article, AuditEntry, Coder, Coding, E
 from annotator.db.project import Project
 
 LEARNABLE = {"actor", "receiving_side", "unit", "location"}
+# The article-level boolean field that flags an article for the supervisor. Checking it sets the coding's
+# status to "flagged" and unchecking it returns the status to what it was before; setting the status to
+# "flagged" (or away from it) checks (or clears) the field. A codebook without it has only the status.
+FLAG_FIELD = "flag"
 
 
 @dataclass
@@ -102,16 +106,71 @@ class CodingStore:
         with self.project.session() as s:
             return self._coding(s, article_id).id
 
+    def flag_field(self):
+        """The codebook's flag field (article level, boolean), or None."""
+        cb = self.project.codebook
+        if cb.has_field(FLAG_FIELD):
+            f = cb.field(FLAG_FIELD)
+            if f.scope == "article" and f.type == "boolean":
+                return f
+        return None
+
     def set_status(self, article_id: str, status: str) -> None:
+        """Set the coding's status; "flagged" also checks the flag field, leaving "flagged" clears it."""
         if status not in STATUSES:
             raise ValueError(f"unknown status {status!r}; one of {', '.join(STATUSES)}")
         with self.project.session() as s:
             c = self._coding(s, article_id)
             if c.status != status:
+                was_flagged = c.status == "flagged"
                 self._audit(s, "status", entity="codings", entity_id=c.id, article_id=article_id, old=c.status, new=status)
                 c.status = status
-                c.flagged = status == "flagged" or c.flagged
+                c.flagged = status == "flagged"
                 c.updated_at = now()
+                if status == "flagged" or was_flagged:
+                    self._set_flag_value(s, c, article_id, status == "flagged")
+
+    def _set_flag_value(self, s: Session, c: Coding, article_id: str, flagged: bool) -> None:
+        f = self.flag_field()
+        if f is None:
+            return
+        fv = s.scalars(select(FieldValue).where(FieldValue.coding_id == c.id, FieldValue.field == f.name,
+                                                FieldValue.event_id.is_(None))).first()
+        old = fv.value if fv else None
+        if bool((old or {}).get("value")) == flagged:
+            return
+        if flagged:
+            if fv is None:
+                fv = FieldValue(coding_id=c.id, event_id=None, field=f.name, coder_id=self.coder_id)
+                s.add(fv)
+            fv.value, fv.origin = {"value": True}, "typed"
+            fv.evidence_start = fv.evidence_end = None
+            fv.coder_id = self.coder_id
+            fv.updated_at = now()
+        elif fv is not None:
+            s.delete(fv)
+        self._audit(s, "set", entity="field_values", article_id=article_id, field=f.name, old=old,
+                    new={"value": True} if flagged else None)
+
+    def _status_before_flag(self, s: Session, c: Coding) -> str:
+        """What the status was when the article was last flagged (from the audit log); in_progress if unknown."""
+        entries = s.scalars(select(AuditEntry).where(AuditEntry.action == "status", AuditEntry.entity_id == c.id)
+                            .order_by(AuditEntry.ts, literal_column("audit_log.rowid"))).all()
+        old = next((e.old for e in reversed(entries) if e.new == "flagged"), None)
+        return old if old in STATUSES and old not in ("new", "flagged") else "in_progress"
+
+    def _status_follows_flag(self, s: Session, c: Coding, article_id: str, value: dict[str, Any] | None) -> None:
+        """The flag field was set: the status becomes flagged, or goes back to what it was before."""
+        flagged = bool((value or {}).get("value"))
+        c.flagged = flagged
+        if flagged and c.status != "flagged":
+            new = "flagged"
+        elif not flagged and c.status == "flagged":
+            new = self._status_before_flag(s, c)
+        else:
+            return
+        self._audit(s, "status", entity="codings", entity_id=c.id, article_id=article_id, old=c.status, new=new)
+        c.status = new
 
     def set_value(self, article_id: str, event_id: str | None, field: str, value: dict[str, Any] | None,
                   origin: str = "typed", evidence: tuple[int, int] | None = None, *, learn: bool = True) -> None:
@@ -147,6 +206,9 @@ class CodingStore:
             self._touch(c)
             self._audit(s, "set", entity="field_values", entity_id=event_id, article_id=article_id, field=field,
                         old=old, new=value)
+            if event_id is None and field == FLAG_FIELD and self.flag_field() is not None:
+                s.flush()
+                self._status_follows_flag(s, c, article_id, value)
             if learn and value and origin in ("typed", "suggested_edited") and field in LEARNABLE:
                 self._learn(s, article_id, cb_field, value, evidence)
 

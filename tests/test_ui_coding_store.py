@@ -28,3 +28,38 @@ def test_set_event_proposed_is_audited(seed_project):
     other = CodingStore(seed_project, "ben")
     other.set_event_proposed(aid, eid, False)  # another coder's store cannot touch ann's event
     assert store.load(aid).events[0].proposed is True
+
+
+def _flag(store, aid):
+    vs = store.load(aid).values.get("flag")
+    return bool(vs and vs.value.get("value"))
+
+
+def test_flag_field_and_flagged_status_are_one(seed_project):
+    store = CodingStore(seed_project, "ann")
+    aid = _first_article(seed_project)
+    store.set_status(aid, "done")
+    store.set_value(aid, None, "flag", {"value": True})  # checking the flag flags the article
+    state = store.load(aid)
+    assert state.status == "flagged" and _flag(store, aid)
+    store.set_value(aid, None, "flag", {"value": False})  # unchecking returns to the status before
+    assert store.load(aid).status == "done" and not _flag(store, aid)
+    store.set_status(aid, "flagged")  # the status checks the flag
+    assert _flag(store, aid)
+    store.set_status(aid, "in_progress")  # and leaving it clears the flag
+    assert not _flag(store, aid) and store.load(aid).status == "in_progress"
+    store.set_value(aid, None, "flag", {"value": True})
+    store.set_value(aid, None, "flag", None)
+    assert store.load(aid).status == "in_progress"
+    from annotator.db.models import Coding
+    with seed_project.Session() as s:
+        assert s.scalars(select(Coding.flagged).where(Coding.article_id == aid)).one() is False
+
+
+def test_flag_on_a_new_article_returns_to_in_progress(seed_project):
+    store = CodingStore(seed_project, "ann")
+    aid = _first_article(seed_project)
+    store.set_value(aid, None, "flag", {"value": True})
+    assert store.load(aid).status == "flagged"
+    store.set_value(aid, None, "flag", None)
+    assert store.load(aid).status == "in_progress"

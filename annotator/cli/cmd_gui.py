@@ -47,13 +47,22 @@ def run_gui(project_path: str | None, coder: str | None = None, suggestions: boo
         QMessageBox.critical(None, "Cannot open project", str(exc))
         print(f"annotator: {exc}", file=sys.stderr)
         return 1
+    owner = A.package_coder(project)
+    if coder and owner and coder != owner:  # --coder NAME on another coder's package: refused, with what to do
+        message = A.package_refusal(project, owner, coder)
+        project.close()
+        print(f"annotator: {message}", file=sys.stderr)
+        QMessageBox.critical(None, "Package not opened", message)
+        return 1
     if coder:
         s.setValue("coder_name", coder)
-    name = coder or A.ask_coder_name(s)
+    name = coder or A.ask_coder_name(s, suggested=owner)
     if not name:
+        project.close()
         return 1
     session = A.AppSession(s, name, A.engine_factory_or_none() if suggestions else None)
-    session.show(project)
+    if not session.show(project):
+        return 1
     return qapp.exec()
 
 

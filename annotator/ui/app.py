@@ -59,17 +59,55 @@ def open_or_create_demo() -> Project:
     return create_demo(path)
 
 
-def ask_coder_name(s: QSettings, parent=None, ask: bool = True) -> str | None:
+def ask_coder_name(s: QSettings, parent=None, ask: bool = True, suggested: str | None = None) -> str | None:
+    """The remembered coder name; on first start ask for it (pre-filled with ``suggested``, e.g. a package's coder)."""
     name = s.value("coder_name", "") or ""
     if name or not ask:
         return name or None
-    name, ok = QInputDialog.getText(parent, "Welcome to annotator",
-                                    "Your name (it is stored with every value you code):")
+    label = "Your name (it is stored with every value you code):"
+    if suggested:
+        label = f"This is the work package for {suggested}.\n" + label
+    name, ok = QInputDialog.getText(parent, "Welcome to annotator", label, text=suggested or "")
     if not ok or not name.strip():
         return None
     s.setValue("coder_name", name.strip())
     s.sync()
     return name.strip()
+
+
+def package_coder(project: Project) -> str | None:
+    """The coder a work package was made for (None for a main project)."""
+    from annotator.workflow.package import work_package_of
+    try:
+        info = work_package_of(project)
+    except Exception:  # noqa: BLE001 - an unreadable record: treat the file as a main project
+        return None
+    coder = (info or {}).get("coder")
+    return str(coder) if coder else None
+
+
+def package_refusal(project: Project, owner: str, name: str) -> str:
+    """Why a package is not opened under another coder's name, and what to do instead."""
+    return (f"{Path(project.path).name} is the work package for {owner}; work saved in it under another name "
+            f"({name}) would be refused when the supervisor merges it back. Open it as {owner}: File > Open "
+            f"project and answer Yes, or run: annotator gui \"{project.path}\" --coder {owner}")
+
+
+def coder_for_project(project: Project, name: str, parent=None) -> str | None:
+    """The name to code ``project`` under: ``name``, or for a package made for someone else, its coder if the
+    user agrees (None, after saying why, if not)."""
+    owner = package_coder(project)
+    if owner is None or owner == name:
+        return name
+    answer = QMessageBox.question(
+        parent, "Open work package",
+        f"{Path(project.path).name} is the work package for {owner}.\n\nYou are coding as {name}. "
+        f"A package is coded under its coder's name. Open it as {owner}?",
+        QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, QMessageBox.StandardButton.Yes)
+    if answer == QMessageBox.StandardButton.Yes:
+        return owner
+    QMessageBox.information(parent, "Package not opened", package_refusal(project, owner, name))
+    return None
 
 
 def engine_factory_or_none() -> Callable[[Project], Any] | None:
@@ -90,11 +128,20 @@ class AppSession:
         self.settings, self.coder, self.engine_factory = s, coder, engine_factory
         self.window = None
 
-    def show(self, project: Project) -> None:
+    def show(self, project: Project) -> bool:
+        """Open ``project`` in a new window (closing the old one); False if it was not opened.
+
+        A work package opens under its coder's name (the user is asked first when that is not the current
+        name); under another name it is refused with instructions, and ``project`` is closed.
+        """
         from annotator.ui.main_window import MainWindow
+        coder = coder_for_project(project, self.coder, self.window)
+        if coder is None:
+            project.close()
+            return False
         remember_project(self.settings, project.path)
         old = self.window
-        self.window = MainWindow(project, self.coder, self.settings, self.engine_factory)
+        self.window = MainWindow(project, coder, self.settings, self.engine_factory)
         self.window.project_requested.connect(self.switch)
         self.window.coder_requested.connect(self.switch_coder)
         self.window.show()
@@ -102,9 +149,14 @@ class AppSession:
             old.close()
             old.project.close()
             old.deleteLater()
+        return True
 
     def switch_coder(self, name: str) -> None:
         """Reopen the same project as another coder (remembered for next time)."""
+        owner = package_coder(self.window.project)
+        if owner is not None and name != owner:
+            QMessageBox.warning(self.window, "Cannot switch coder", package_refusal(self.window.project, owner, name))
+            return
         self.coder = name
         self.settings.setValue("coder_name", name)
         self.settings.sync()

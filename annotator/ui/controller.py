@@ -173,11 +173,11 @@ class CodingController(QObject):
         fresh = self.store.load(article_id)
         if fresh is None:
             return
+        old_status = self.state.status if self.state is not None else "new"
         if self.state is None or self.form.state is None:  # the first edit created the coding
             self.state = self.form.state = fresh
         was_proposed = {e.id for e in self.state.events if e.proposed}
         now_proposed = {e.id for e in fresh.events if e.proposed}
-        old_status = self.state.status
         self.state.status = fresh.status
         if event_id is None:
             vs = fresh.values.get(field)
@@ -210,8 +210,16 @@ class CodingController(QObject):
         self.status_changed_signal.emit(article_id, status)
         if article_id != self.article_id:  # undoing 'done and next' goes back to that article
             self.open_article(article_id)
-        elif self.state is not None:
+        else:
+            if self.state is None or self.form.state is None:  # the status change created the coding
+                self.state = self.form.state = self.store.load(article_id)
+            if self.state is None:
+                return
             self.state.status = status
+            flag = self.store.flag_field()
+            fresh = self.store.load(article_id) if flag is not None else None
+            if fresh is not None:  # the status "flagged" checks or clears the flag field
+                self.form.apply_value(None, flag.name, fresh.values.get(flag.name))
 
     # ------------------------------------------------------------- save errors
     def report_save_error(self, exc: Exception, cmd: StoreCommand, what: str) -> None:
@@ -365,6 +373,25 @@ class CodingController(QObject):
         old = self.state.status if self.state else "new"
         if old != status:
             self.undo.push(StatusCommand(self, self.article_id, old, status))
+
+    def is_flagged(self) -> bool:
+        flag = self.store.flag_field()
+        vs = self._vs(None, flag.name) if flag is not None else None
+        return bool(vs and vs.value.get("value")) or bool(self.state and self.state.status == "flagged")
+
+    def toggle_flag(self) -> None:
+        """Flag the article for the supervisor, or remove the flag (status back to what it was); undoable."""
+        if self.article_id is None:
+            return
+        self.form.flush()
+        on = not self.is_flagged()
+        flag = self.store.flag_field()
+        if flag is None:  # a codebook without the flag field: the status alone
+            self.set_status("flagged" if on else "in_progress")
+        else:
+            self._push_value(None, flag.name, {"value": True} if on else None, "typed", None,
+                             "Flag for supervisor" if on else "Remove flag")
+        self.message.emit("Flagged for the supervisor (Ctrl+G removes the flag)." if on else "Flag removed.")
 
     def mark_not_relevant(self) -> None:
         self.form.flush()

@@ -546,6 +546,22 @@ class BooleanEditor(FieldEditor):
         self.box.setCheckState(Qt.CheckState.Checked if on else Qt.CheckState.Unchecked)
 
 
+class FlagEditor(BooleanEditor):
+    """The flag for the supervisor: checked or not (unchecked is no value); it sets the status "flagged"."""
+
+    def __init__(self, field: Field, parent=None):
+        super().__init__(field, parent)
+        self.box.setTristate(False)
+        self.box.setCheckState(Qt.CheckState.Unchecked)
+        self.box.setToolTip(f"{field.definition}\n(Ctrl+G; checking it sets the status to flagged)".strip())
+
+    def value(self) -> dict:
+        return {"value": True} if self.box.checkState() == Qt.CheckState.Checked else {}
+
+    def _show(self, value: dict) -> None:
+        self.box.setCheckState(Qt.CheckState.Checked if value.get("value") else Qt.CheckState.Unchecked)
+
+
 class EvidenceEditor(FieldEditor):
     """The supporting sentences; filled from article selections."""
 
@@ -588,4 +604,7 @@ EDITORS = {"category": CategoryEditor, "multi": MultiEditor, "count": CountEdito
 
 
 def make_editor(field: Field, parent=None) -> FieldEditor:
+    from annotator.coding import FLAG_FIELD
+    if field.type == "boolean" and field.scope == "article" and field.name == FLAG_FIELD:
+        return FlagEditor(field, parent)
     return EDITORS.get(field.type, TextEditor)(field, parent)

@@ -86,7 +86,12 @@ class MainWindow(QMainWindow):
     # ------------------------------------------------------------- status bar
     def _build_status_bar(self) -> None:
         sb = self.statusBar()
-        self.coder_label = QLabel(f"Coder: {self.coder_name}")
+        from annotator.ui.app import package_coder
+        owner = package_coder(self.project)
+        self.coder_label = QLabel(f"Coder: {self.coder_name}" + (" · work package" if owner else ""))
+        if owner:
+            self.coder_label.setToolTip(f"This file is the work package for {owner}; the supervisor merges it back "
+                                        f"into the main project.")
         self.coder_label.setObjectName("coderLabel")
         self.progress_label = QLabel("")
         self.progress_label.setObjectName("progressLabel")
@@ -163,7 +168,10 @@ class MainWindow(QMainWindow):
         left = [e for e in (state.events if state else []) if e.proposed]
         rel = state.values.get("relevant") if state else None
         not_relevant = rel is not None and rel.value.get("value") is False and not (state.events if state else [])
-        self.ctrl.set_status("not_relevant" if not_relevant else "done")
+        if state is not None and state.status == "flagged":  # stays flagged for the supervisor
+            self.statusBar().showMessage("Left flagged for the supervisor (Ctrl+G removes the flag).", 6000)
+        else:
+            self.ctrl.set_status("not_relevant" if not_relevant else "done")
         if left and not self.ctrl.pending:
             self.statusBar().showMessage(
                 f"{len(left)} proposed event{'s' if len(left) > 1 else ''} not accepted: left out of the coding "
@@ -175,7 +183,7 @@ class MainWindow(QMainWindow):
         if current in ids:
             rest = ids[ids.index(current) + 1:] + ids[:ids.index(current)]
             status = {r.article_id: r.status for r in self.queue.model.rows()}
-            nxt = next((a for a in rest if status.get(a) not in ("done", "not_relevant")), None)
+            nxt = next((a for a in rest if status.get(a) not in ("done", "not_relevant", "flagged")), None)
             if nxt:
                 self.ctrl.open_article(nxt)
                 self.form.focus_start()

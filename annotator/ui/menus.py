@@ -33,7 +33,7 @@ ACTIONS = [
     ("Cod&ing", "done_next", "Mark &done and open the next article", ["Ctrl+Return", "Ctrl+Enter"],
      "mark_done_and_next"),
     ("Cod&ing", "not_relevant", "Mark not re&levant", ["Ctrl+Shift+N"], lambda w: w.ctrl.mark_not_relevant()),
-    ("Cod&ing", "flag", "Fla&g for supervisor", ["Ctrl+G"], lambda w: w.ctrl.set_status("flagged")),
+    ("Cod&ing", "flag", "Fla&g for supervisor (on / off)", ["Ctrl+G"], lambda w: w.ctrl.toggle_flag()),
     ("Cod&ing", "in_progress", "Mark &in progress", ["Ctrl+Shift+I"], lambda w: w.ctrl.set_status("in_progress")),
     ("&Go", "next_article", "&Next article", ["Ctrl+PgDown", "Alt+Right"], lambda w: w.go(1)),
     ("&Go", "prev_article", "&Previous article", ["Ctrl+PgUp", "Alt+Left"], lambda w: w.go(-1)),
