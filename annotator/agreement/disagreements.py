@@ -311,10 +311,26 @@ def seed_reconciled(project, data: ProjectData, articles: list[ArticleCodings], 
 
 def complete_reconciled(project, data: ProjectData | None = None) -> int:
     """Reconciled codings for every article coded by two or more coders that has none yet
-    (consensus values; articles without open disagreements are marked done).  Returns how many were made."""
+    (consensus values; articles without open disagreements are marked done).  A reconciled coding
+    still in progress whose disagreements are now all settled is marked done too.  Returns how many
+    were made."""
+    from annotator.coding import CodingStore
+    from annotator.db.models import Coder, Coding
+
     data = data or prepare(project)
     open_articles = {d.article_id for d in list_disagreements(project, data=data, with_text=False) if not d.settled}
-    return seed_reconciled(project, data, data.articles, open_articles)
+    made = seed_reconciled(project, data, data.articles, open_articles)
+    wanted = {a.article_id for a in data.articles} - open_articles
+    with project.Session() as s:
+        finished = [aid for aid, in s.execute(
+            select(Coding.article_id).join(Coder, Coder.id == Coding.coder_id)
+            .where(Coder.kind == "reconciled", Coding.status.in_(("new", "in_progress"))))
+            if aid in wanted]
+    if finished:
+        store = CodingStore(project, RECONCILED, kind="reconciled")
+        for aid in finished:
+            store.set_status(aid, "done")
+    return made
 
 
 def _create_reconciled_event(project, store, article_id: str, g: EventGroup, only_agreed: bool,
