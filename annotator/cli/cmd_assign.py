@@ -32,7 +32,7 @@ def register(subparsers) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from annotator.db.project import Project, ProjectError
+    from annotator.cli.common import open_project
     from annotator.workflow.assign import AssignError, apply_plan, parse_coders, plan_assignment
 
     try:
@@ -41,10 +41,7 @@ def run(args: argparse.Namespace) -> int:
         raise CliError(str(exc), EXIT_USAGE) from None
     if not coders:
         raise CliError("--coders: give at least one coder name", EXIT_USAGE)
-    try:
-        project = Project.open(args.project)
-    except ProjectError as exc:
-        raise CliError(str(exc)) from None
+    project = open_project(args.project)
     try:
         try:
             plan = plan_assignment(project, coders, overlap=args.overlap, per_article=args.per_article,

@@ -23,14 +23,10 @@ def register(subparsers) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from annotator.cli.main import CliError
-    from annotator.db.project import Project, ProjectError
+    from annotator.cli.common import open_project
     from annotator.workflow.merge import MergeError, merge_files
 
-    try:
-        project = Project.open(args.project)
-    except ProjectError as exc:
-        raise CliError(str(exc)) from None
+    project = open_project(args.project)
     try:
         results = merge_files(project, args.files, dry_run=args.dry_run)
     finally:

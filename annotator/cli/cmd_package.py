@@ -19,14 +19,12 @@ def register(subparsers) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from annotator.cli.common import open_project
     from annotator.cli.main import CliError
-    from annotator.db.project import Project, ProjectError
+    from annotator.db.project import ProjectError
     from annotator.workflow.package import PackageError, make_package
 
-    try:
-        project = Project.open(args.project)
-    except ProjectError as exc:
-        raise CliError(str(exc)) from None
+    project = open_project(args.project)
     try:
         report = make_package(project, args.coder, args.out)
     except (PackageError, ProjectError) as exc:
