@@ -276,3 +276,47 @@ def test_menu_entries_of_the_other_screens(make_window, seed_project, monkeypatc
     monkeypatch.setattr(assign.AssignDialog, "exec", lambda self: opened.append(type(self).__name__) or 0)
     win.action_map["assign"].trigger()
     assert opened[-1] == "AssignDialog"
+
+
+def test_screenshot_does_not_change_the_project(seed_project, tmp_path):
+    """The picture is made from a temporary copy: no coder, no suggestions, no last article written."""
+    import hashlib
+    import sqlite3
+    from annotator.db.models import Article
+    store = CodingStore(seed_project, "ana")
+    with seed_project.Session() as s:
+        aid = s.query(Article.id).order_by(Article.position).first()[0]
+    store.set_value(aid, None, "relevant", {"value": True})
+    store.add_event(aid, {"actor": ({"text": "police"}, "typed", None)})
+    path = seed_project.path
+    seed_project.close()
+
+    def dump():
+        conn = sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True)
+        try:
+            tables = [r[0] for r in conn.execute("select name from sqlite_master where type='table' order by name")]
+            return {t: sorted(map(repr, conn.execute(f'select * from "{t}"'))) for t in tables}
+        finally:
+            conn.close()
+    before, digest = dump(), hashlib.sha256(path.read_bytes()).hexdigest()
+    out = tmp_path / "shot.png"
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "PYTHONPATH": str(ROOT)}
+    r = subprocess.run([sys.executable, str(ROOT / "main.py"), "gui", str(path), "--screenshot", str(out)],
+                       capture_output=True, text=True, env=env, cwd=ROOT, timeout=180)
+    assert r.returncode == 0, r.stderr
+    assert QImage(str(out)).width() == 1400
+    after = dump()
+    assert after["codings"] == before["codings"] and after["field_values"] == before["field_values"]
+    assert after["events"] == before["events"] and after["coders"] == before["coders"]
+    assert after == before and hashlib.sha256(path.read_bytes()).hexdigest() == digest
+    assert not out.with_suffix(".ini").exists()
+
+
+def test_screenshot_of_a_broken_file_names_it(qapp, tmp_path, capsys):
+    from annotator.cli.cmd_gui import screenshot
+    bad = tmp_path / "bad.annotator"
+    bad.write_bytes(b"not a database at all" * 100)
+    assert screenshot(str(bad), str(tmp_path / "x.png")) == 1
+    err = capsys.readouterr().err
+    assert str(bad) in err and "annotator-screenshot-" not in err
+    assert bad.read_bytes() == b"not a database at all" * 100

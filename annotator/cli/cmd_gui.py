@@ -66,21 +66,70 @@ def run_gui(project_path: str | None, coder: str | None = None, suggestions: boo
     return qapp.exec()
 
 
-def screenshot(project_path: str | None, out: str, coder: str | None = None) -> int:
-    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    from PySide6.QtCore import QSettings
+def copy_read_only(src: Path, dest: Path) -> None:
+    """A consistent copy of the project file, read through a read-only connection (``src`` is not written)."""
+    import sqlite3
+    conn = sqlite3.connect(f"{src.resolve().as_uri()}?mode=ro", uri=True)
+    out = sqlite3.connect(str(dest))
+    try:
+        conn.backup(out)
+    finally:
+        out.close()
+        conn.close()
 
-    from annotator import suggestions as S
+
+def screenshot(project_path: str | None, out: str, coder: str | None = None) -> int:
+    """Render the window into ``out``. Works on a temporary copy: the project itself is never changed
+    (suggestions computed for the picture, the coder row, the last article opened all go to the copy)."""
+    import shutil
+    import tempfile
+
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     from annotator.db.project import Project, ProjectError
     from annotator.ui import app as A
-    from annotator.ui.main_window import MainWindow
 
-    qapp = A.make_app()
+    A.make_app()
     try:
-        project = Project.open(project_path) if project_path else A.open_or_create_demo()
+        if project_path:
+            src = Path(project_path)
+            if not src.is_file():
+                raise ProjectError(f"{src}: no such file")
+        else:
+            demo = A.open_or_create_demo()
+            src = Path(demo.path)
+            demo.close()
     except (ProjectError, ImportError) as exc:
         print(f"annotator gui: {exc}", file=sys.stderr)
         return 1
+    tmp = Path(tempfile.mkdtemp(prefix="annotator-screenshot-"))
+    try:
+        copy = tmp / (src.stem + ".annotator")
+        try:
+            copy_read_only(src, copy)
+            project = Project.open(copy)
+        except Exception as exc:  # noqa: BLE001 - one sentence naming the user's file
+            reason = str(exc).replace(str(copy), str(src))
+            if not isinstance(exc, ProjectError):
+                reason = f"{src}: cannot be read as an annotator project ({exc})"
+            print(f"annotator gui: {reason}", file=sys.stderr)
+            return 1
+        try:
+            return _render(project, out, coder or A.package_coder(project) or "coder")
+        finally:
+            project.close()
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def _render(project, out: str, coder: str) -> int:
+    from PySide6.QtCore import QSettings
+    from PySide6.QtWidgets import QApplication
+
+    from annotator import suggestions as S
+    from annotator.ui import app as A
+    from annotator.ui.main_window import MainWindow
+
+    qapp = QApplication.instance()
     factory = A.engine_factory_or_none()
     if factory is not None:  # suggestions for the first article, so the picture shows them
         try:
@@ -89,11 +138,10 @@ def screenshot(project_path: str | None, out: str, coder: str | None = None) -> 
         except Exception as exc:  # noqa: BLE001
             print(f"annotator gui: suggestions unavailable ({exc})", file=sys.stderr)
             factory = None
-    tmp_settings = QSettings(str(Path(out).with_suffix(".ini")), QSettings.Format.IniFormat)
-    win = MainWindow(project, coder or "coder", tmp_settings, None)
+    tmp_settings = QSettings(str(Path(project.path).with_suffix(".ini")), QSettings.Format.IniFormat)
+    win = MainWindow(project, coder, tmp_settings, None)
     if factory is not None:
-        from annotator.suggestions import engine_version
-        win.engine_version = engine_version(engine)
+        win.engine_version = S.engine_version(engine)
         first = win.queue.neighbour(None, 0)
         win.ctrl.article_id = None
         win.open_article(first)
@@ -111,8 +159,6 @@ def screenshot(project_path: str | None, out: str, coder: str | None = None) -> 
         qapp.processEvents()
     ok = win.grab().save(out)
     win.close()
-    Path(out).with_suffix(".ini").unlink(missing_ok=True)
-    project.close()
     if not ok:
         print(f"annotator gui: cannot write {out}", file=sys.stderr)
         return 1
