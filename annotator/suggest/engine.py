@@ -30,17 +30,17 @@ from annotator.suggest.context import Context, Mention, Triggers
 from annotator.suggest.events import propose_events
 from annotator.suggest.pipeline import load_pipeline
 from annotator.suggest.ranking import FIELDS, rank_candidates
-from annotator.suggest.resources import alternation, data_hash
+from annotator.suggest.resources import alternation, data_hash, load
 
 ENGINE_VERSION = "1"
 
 _SIDE_LINK = re.compile(r"(?i)(?<!according )(?<!according  )\b(?:to|into|joined|joining|join|joins|with|alongside|welcomed\s+by|received\s+by|sheltered\s+by)\s+(?:the\s+)?(?:(?!(?:after|before|when|while|in|on|at|near|as|because|following|during|by|from|of)\b)[\w’'-]+\s+){0,3}$")
 _FROM_LINK = re.compile(r"(?i)\b(?:from|of|left|quit|deserted|abandoned)\s+(?:the\s+)?(?:[\w’'-]+\s+){0,2}$")
-_BASED = re.compile(r"(?i)\b(?:based|stationed|headquartered|garrisoned|deployed|sent|sending|reinforcements?|troops)\s+(?:\w+\s+)?(?:in|at|from)\s+(?:the\s+(?:town|city|village)\s+of\s+)?$|\bfrom\s+$")
+_BASED = re.compile(r"(?i)\b(?:based|stationed|headquartered|garrisoned|deployed|sent|sending|reinforcements?|troops)\s+(?:\w+\s+)?(?:in|at|from)\s+(?:the\s+(?:town|city|village)\s+of\s+)?$|\bfrom\s+(?:the\s+)?$")
 _AT = re.compile(r"(?i)\b(?:in|at|near|outside|inside|around)\s+(?:the\s+(?:town|city|village|township)\s+of\s+)?$")
 _SINCE = re.compile(r"(?i)\b(?:since|until|before|after)\s+(?:early\s+|late\s+|mid-?)?(?:the\s+)?$")
 _HARM = re.compile(r"(?i)^[^.;]{0,40}?\b(?:killed|dead|died|injured|wounded|civilians|displaced|arrested|detained|abducted|captured|flee(?:ing)?\s+their\s+homes)\b")
-_HARM_NEAR = re.compile(r"(?i)\b(?:killed|dead|died|injured|wounded|crackdown|airstrikes?|shelling|bombing|massacre)\b")
+_HARM_NEAR = re.compile(r"(?i)\b(?:killed|killing|dead|died|injured|wounded|crackdown|air\s*strikes?|shelling|shelled|bomb(?:ing|ed)|massacre|displaced)\b")
 _SINCE_CLAUSE = re.compile(r"(?i)\bsince\b[^.,;]{0,70}$")
 _NAMED = re.compile(r"[A-Z][\w’'-]+(?:\s+[A-Z][\w’'-]+)*,\s*$")
 _SPEAKER = re.compile(r"(?i)\s*(?:\)\s*)?(?:['’]s\s+)?(?:\w+\s+)?(?:said|says|told|spokes\w+|statement|announced|claimed|reported)\b")
@@ -68,6 +68,14 @@ _ASYLUM = re.compile(r"(?i)\b(?:asylum|protection|refuge|sanctuary|surrendered\s
 _AUTHORITIES = re.compile(r"\b((?:[A-Z][a-z]+\s+){1,2}(?:authorities|government|officials|police|army|military|embassy))\s+for\b")
 _TO_ITS = re.compile(r"(?i)\s+(?:\w+\s+){0,2}?(?:to|with|into)\s+(?:its|their)\s+(?:own\s+)?(?:fighters|forces|troops|members|units?|ranks|positions|men|side|custody|camp|base)\b")
 _SEPARATE = re.compile(r"(?i)[\"“]?(?:separately|in\s+a\s+separate|elsewhere|meanwhile|in\s+another|also\s+on|on\s+the\s+same\s+day)\b")
+_PREP_PLACE = re.compile(r"\b(?P<prep>near|outside|in|at|around)\s+(?:the\s+)?(?P<of>(?:town|city|village|area)\s+of\s+)?"
+                         r"(?P<name>[A-Z][a-z][\w’'-]+(?:[ -][A-Z][a-z][\w’'-]+)?)(?![\w’'-])")
+_NOT_PLACES = {"January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November",
+               "December", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday", "The", "This", "That",
+               "His", "Her", "Their", "Its", "Our", "He", "She", "They", "It", "We", "Telegram", "Facebook", "Twitter", "Geneva"}
+_DEMONYMS = {c["demonym"] for c in load("groups")["countries"].values()} | {
+    "Ukrainian", "Russian", "Syrian", "Sudanese", "Indian", "Thai", "Chinese", "Burmese", "Karen", "Karenni", "Kachin", "Chin",
+    "Shan", "Rakhine", "Mon", "Bamar", "Rohingya", "Ta'ang", "Kokang", "Naga", "American", "British"}
 _CAP = re.compile(r"(?<=[\w,;)’'] )[A-Z][a-z][\w’'-]*")
 
 
@@ -432,8 +440,8 @@ class SuggestionEngine:
                     continue
                 ent_text = text[start_char:end_char]
                 name = re.sub(r"^(?i:the)\s+", "", ent_text).strip()
-                if not name or name in ctx.country_words:
-                    continue
+                if not name or name in ctx.country_words or name in _DEMONYMS or re.search(r"(?:ian|ese|ish)$", name) and not _places.lookup_place(name):
+                    continue  # "Ukrainian": a people, not a place
                 rec = _places.lookup_place(name) if len(name) > 2 else None
                 level = "ner"
                 if rec is None and not re.search(r"[A-Z]", name[:1]):
@@ -444,7 +452,9 @@ class SuggestionEngine:
                                   name=rec["name"] if rec and rec.get("admin1") else name,  # outside the gazetteer: as written
                                   admin1=rec["admin1"] if rec else None,
                                   lat=rec["lat"] if rec else None, lon=rec["lon"] if rec else None, level=level))
-        base_by_level = {"place": 0.5, "pattern": 0.55, "landmark": 0.5, "admin1": 0.4, "learned": 0.6, "ner": 0.35, "country": 0.0}
+        found += self._prepositional_places(ctx, found)
+        base_by_level = {"place": 0.5, "pattern": 0.55, "landmark": 0.5, "admin1": 0.4, "learned": 0.6, "ner": 0.35, "country": 0.0,
+                         "site": 0.52, "region": 0.4, "world": 0.45, "near": 0.4}
         # admin1 of places named in each sentence, to fold "Hpapun in Kayin state" into one candidate
         sent_admin: dict[int, set] = {}
         for p in found:
@@ -466,6 +476,19 @@ class SuggestionEngine:
                 base -= 0.2  # "Dawei District People's Defense Force": part of a group's name
             if _HARM_NEAR.search(text, max(0, p["start"] - 50), min(len(text), p["end"] + 30)):
                 base -= 0.2
+            if re.search(r"(?i)\b(?:toward|towards|neighbou?ring|nearby|adjacent|across\s+the\s+border\s+in)\s+(?:the\s+)?$", before):
+                base -= 0.2  # "pushes toward Lashio", "in neighbouring Kanbalu Township": another place
+            if re.match(r"(?i)(?:\s+(?:town|township|state|region))?\s+(?:forces?|army|armies|fighters|troops|rebels|militias?|resistance|groups?)\b", text[p["end"]:p["end"] + 25]) \
+                    and p["level"] in ("place", "admin1"):
+                base -= 0.3  # "the ethnic Kokang force": a people or a group, not where it happened
+            if re.search(r"(?i)\b(?:analysts?|spokes(?:man|woman|person)|officials?|residents?|sources?|researchers?|reporters?|journalists?|"
+                         r"correspondents?|activists?|leadership|office|headquarters|taken|moved|transferred|sent|brought|relocated)\s+"
+                         r"(?:\w+\s+){0,3}?(?:based\s+)?(?:in|to|at)\s+(?:a\s+\w+\s+in\s+)?(?:the\s+)?$", before):
+                base -= 0.25  # "a security analyst in Mae Sot", "taken to a camp in Hatay": not where it happened
+            if not ctx.trigger_in_sentence(p["start"]) and re.search(r"(?i)\b(?:fighting|clashes|battles?|offensive)\b", text[ctx.floor(p["start"], 80):p["start"]]):
+                base -= 0.15  # "Fighting has continued in Loikaw": the war around it
+            if re.match(r"(?:\s+(?:town|township))?,?\s+(?:said|says|told)\b", text[p["end"]:p["end"] + 20]):
+                base -= 0.2  # "the BGF leadership in Shwe Kokko said": where a speaker sits
             if any(q is not p and q["start"] != p["start"] and len(q["name"]) > len(p["name"]) and q["name"].startswith(p["name"] + " ")
                    for q in by_sent.get(si, ())):
                 base -= 0.25  # "Loikaw University ... Loikaw": the specific place wins
@@ -474,6 +497,8 @@ class SuggestionEngine:
             si = ctx.sent_of(p["start"])
             if p["level"] == "admin1" and p["name"] in sent_admin.get(si, ()):
                 base -= 0.25
+            elif p["level"] == "region" and any(q["level"] in ("place", "pattern", "world", "site", "near", "ner") for q in by_sent.get(si, ())):
+                base -= 0.25  # "near Bakhmut in the eastern Donetsk region": the town is the place
             if p["admin1"] is None and p["level"] in ("pattern", "landmark", "ner"):
                 follow = next((q for q in found if q["level"] == "admin1" and 0 <= q["start"] - p["end"] <= 8
                                and re.fullmatch(r"\s*(?:,|of|in)?\s*(?:the\s+)?", text[p["end"]:q["start"]])), None)
@@ -484,6 +509,34 @@ class SuggestionEngine:
                     p["admin1"] = next(iter(near))
             extra = {"text": p["text"], "admin1": p["admin1"], "lat": p["lat"], "lon": p["lon"], "level": p["level"]}
             out.append(Mention("location", p["name"], p["start"], p["end"], ctx.score(p["start"], p["end"], base), extra))
+        return out
+
+    def _prepositional_places(self, ctx, found) -> list[dict]:
+        """Places no list spotted, after "near", "outside", "in", "at" in a trigger sentence: a world city
+        ("near Avdiivka", "in Rastan") or, after "near"/"outside", any capitalised name."""
+        text = ctx.text
+        taken = bytearray(len(text))
+        for p in found:
+            taken[p["start"]:p["end"]] = b"\x01" * (p["end"] - p["start"])
+        for gs, ge, g in ctx.groups():
+            taken[gs:ge] = b"\x01" * (ge - gs)
+        out = []
+        for si in ctx.sent_trig:
+            sent = ctx.sents[si]
+            if sent.weight < 0.5:
+                continue
+            for m in _PREP_PLACE.finditer(text, sent.start, sent.end):
+                s, e = m.start("name"), m.end("name")
+                name = m.group("name")
+                if any(taken[s:e]) or name in _NOT_PLACES or name in ctx.country_names or name in _DEMONYMS:
+                    continue
+                rec = _places.lookup_place(name)
+                if rec is not None and rec.get("lat") is not None:
+                    out.append(dict(start=s, end=e, text=name, name=rec["name"], admin1=rec.get("admin1"), lat=rec["lat"],
+                                    lon=rec["lon"], level="world"))
+                elif m.group("prep").lower() in ("near", "outside") or m.group("of"):
+                    out.append(dict(start=s, end=e, text=name, name=name, admin1=None, lat=None, lon=None, level="near"))
+                taken[s:e] = b"\x01" * (e - s)
         return out
 
     def _dates(self, ctx) -> list[Mention]:

@@ -20,7 +20,7 @@ _SUFFIX = re.compile(r"(?i)\s+(?:village\s+tract|village|township|town|city|dist
 _STOP_FIRST = {"The", "A", "An", "In", "This", "That", "Each", "Every", "Its", "Their", "Our", "Last", "Next", "One",
                "Another", "Home", "Read", "Karen", "Burmese", "Myanmar", "Military", "Junta", "Regime", "Border", "Which",
                "Islamic", "Union", "Nation", "Police", "Army", "Rakhine", "Shan", "Kachin", "Chin", "Mon", "Karenni", "Kayah", "Kayin"}
-_GENERIC = re.compile(r"\b((?:[A-Z][\w’'-]+\s+){1,3}?)(Village\s+Tract|village\s+tract|Village|village|Township|township|"
+_GENERIC = re.compile(r"\b((?:[A-Z][\w’'-]+\s+){1,4}?)(Village\s+Tract|village\s+tract|Village|village|Township|township|"
                       r"Town|District|district|Ward|region|province|Province|oblast|Oblast|governorate|Governorate|state)\b")
 _LANDMARK = re.compile(r"\b(?:(?:Border|Army|Military|Police|Hill|Outpost)\s+){0,2}(?:Milepost|Outpost|Camp|Hill|Bridge|Checkpoint|Gate)\s+(?:No\.\s*)?\d+\b")
 _RUN = re.compile(r"[A-Z][\w’'-]*(?:[ ][A-Z][\w’'-]*)*")
@@ -128,10 +128,39 @@ class Gazetteer:
             out.append(dict(start=s, end=m.end(), text=text[s:m.end()],
                             name=rec["name"] if rec else (name if name_only else f"{name} {m.group(2).title()}"),
                             admin1=rec["admin1"] if rec else None, lat=rec["lat"] if rec else None,
-                            lon=rec["lon"] if rec else None, level="pattern"))
+                            lon=rec["lon"] if rec else None,
+                            level=(rec["level"] if rec and rec["level"] == "admin1" else "region" if name_only else "pattern")))
             taken[s:m.end()] = b"\x01" * (m.end() - s)
+        # "Chanayethazan Township police station", "Monywa No. 2 police station": a station is a place of its own
+        for m in _STATION.finditer(text):
+            inner = [d for d in out if m.start() <= d["start"] < m.end()]
+            if not inner:
+                continue
+            rec = inner[0]
+            out.append(dict(start=m.start(), end=m.end(), text=m.group(0), name=m.group(0), admin1=rec["admin1"],
+                            lat=rec["lat"], lon=rec["lon"], level="site"))
+        # "a hilltop outpost east of Loikaw", "a checkpoint on the road between Demoso and Loikaw": the site, as written
+        for m in _SITE.finditer(text):
+            anchor = next((d for d in out if m.start("place") <= d["start"] < m.end("place") and d["level"] != "site"), None)
+            if anchor is None or re.search(r"(?i)\b(?:village|village\s+tract|ward|quarter)$", anchor["text"]) \
+                    or re.search(r"s$", m.group("noun")) and m.group("noun") not in ("barracks", "headquarters"):
+                continue  # "positions near Daw Ta Ma Gyi Village": the village is the place
+            end = max(m.end("site"), max(d["end"] for d in out if m.start("place") <= d["start"] < m.end("place")))
+            if re.fullmatch(r"\s+(?:town|city)", text[end:end + 5]):
+                end += len(text[end:end + 5])
+            site = text[m.start("site"):end]
+            out.append(dict(start=m.start("site"), end=end, text=site, name=site,
+                            admin1=anchor["admin1"], lat=anchor["lat"], lon=anchor["lon"], level="site"))
         out.sort(key=lambda d: d["start"])
         return out
+
+
+_SITE_NOUN = r"(?:outposts?|checkpoints?|camps?|bases?|positions?|posts?|stations?|bridges?|hilltops?|hills?|garrisons?|compounds?|barracks|gates?|headquarters|pagodas?|monaster(?:y|ies))"
+_SITE = re.compile(r"\b(?:a|an|the|their|its|his|her|[A-Za-z]+['’]s)\s+(?P<site>(?:(?!(?:of|in|at|on|near|and|the|a)\b)[a-z][a-z-]+\s+){0,2}(?P<noun>" + _SITE_NOUN + ")" +
+                   r"\s+(?:(?:about\s+|some\s+)?(?:\d+\s+(?:km|kilometres|kilometers|miles)\s+)?(?:north|south|east|west|northeast|northwest|southeast|southwest)(?:ern)?\s+of|"
+                   r"near|on\s+the\s+(?:road|highway)\s+(?:between|from|to|near)|between)"
+                   r"\s+(?:the\s+)?(?:town\s+of\s+)?(?P<place>[A-Z][\w’'-]+(?:\s+[A-Z][\w’'-]+)?(?:\s+(?:and|to)\s+[A-Z][\w’'-]+(?:\s+[A-Z][\w’'-]+)?)?))")
+_STATION = re.compile(r"\b(?:[A-Z][\w’'-]+\s+){1,2}(?:Township\s+|No\.\s*\d+\s+)?(?:police|Police)\s+(?:station|Station|outpost|Outpost)\b")
 
 
 @lru_cache(maxsize=1)

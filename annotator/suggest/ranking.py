@@ -41,7 +41,9 @@ def rank_candidates(mentions: list[Mention], text: str) -> dict:
                 if m.extra.get("level") != "admin1" and m.extra.get("admin1"):
                     specific[m.extra["admin1"]] = max(specific.get(m.extra["admin1"], 0), sc)
             cands = [(sc - 0.2 if m.extra.get("level") == "admin1" and specific.get(m.value, 0) >= sc - 0.2 else sc, m)
-                     for sc, m in cands]
+                     for sc, m in cands
+                     # a state with a place in it scoring as well is not the place of the event
+                     if not (m.extra.get("level") == "admin1" and specific.get(m.value, 0) >= sc - 0.1)]
             cands.sort(key=lambda x: (-x[0], x[1].start))
         floor = max(THRESHOLD[f], (cands[0][0] - DELTA[f]) if cands else 0)
         if f == "receiving_side" and cands and cands[0][0] < floor and cands[0][0] >= FALLBACK_SIDE \
