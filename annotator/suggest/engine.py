@@ -76,6 +76,10 @@ _NOT_PLACES = {"January", "February", "March", "April", "May", "June", "July", "
 _DEMONYMS = {c["demonym"] for c in load("groups")["countries"].values()} | {
     "Ukrainian", "Russian", "Syrian", "Sudanese", "Indian", "Thai", "Chinese", "Burmese", "Karen", "Karenni", "Kachin", "Chin",
     "Shan", "Rakhine", "Mon", "Bamar", "Rohingya", "Ta'ang", "Kokang", "Naga", "American", "British"}
+_TARGET_BEFORE = re.compile(r"(?i)\b(?:on|against|attack(?:s|ed|ing)?\s+(?:on\s+)?|fight(?:s|ing)?|fought|serve\s+(?:under|for)|"
+                            r"serving\s+(?:under|for)|under|oppos\w+|resist\w*|pro|backed\s+by|armed\s+by)\s+(?:the\s+)?$|-$")
+_TARGET_AFTER = re.compile(r"(?i)(?:['’]s)?\s+(?:positions?|aircraft|jets?|air\s*strikes?|bases?|outposts?|convoys?|garrisons?|rule|"
+                           r"government|leaders?|leadership|authorities|denies|denied|has\s+armed|armed|-backed|-allied)\b")
 _CAP = re.compile(r"(?<=[\w,;)’'] )[A-Z][a-z][\w’'-]*")
 
 
@@ -230,6 +234,8 @@ class SuggestionEngine:
                     base += 0.1
                 if _SPEAKER.match(after):
                     base -= 0.2  # "the Sudanese military said": the speaker
+                if _TARGET_BEFORE.search(before) or _TARGET_AFTER.match(after):
+                    base -= 0.25  # "turns its guns on the junta", "attacks on junta positions": the enemy, not who left
                 out.append(Mention("actor", g.actor, s, e, ctx.score(s, e, base)))
         for s, e, kind in _groups.find_generic_forces(text):
             if any(spans[s:e]):
@@ -253,6 +259,10 @@ class SuggestionEngine:
             base = 0.38 if kind == "military" else 0.4
             if _SPEAKER.match(text[e:e + 30]):
                 base -= 0.2  # "the army said": the speaker, not the people who left
+            if _TARGET_BEFORE.search(before) or _TARGET_AFTER.match(text, e):
+                base -= 0.25
+            if kind == "police" and re.search(r"(?i)\bmilitary\s+$", before):
+                continue  # "military police": the army's own
             out.append(Mention("actor", value, s, e, ctx.score(s, e, base)))
         # a unit named near a trigger implies its force ("the second-in-command of LIB 345 defected")
         for u in self._own_units(ctx):
