@@ -209,6 +209,16 @@ def test_opened_from_the_main_window_view_menu(make_window, seed_project, qtbot)
     qtbot.waitUntil(lambda: dash.result is not None, timeout=30000)
     assert dash.result["n_articles"] == 2
     assert dash.decided_by == win.coder_name
+    # clicking a field in the dashboard opens that field's disagreements
+    names = [dash.model.index(r, 0).data() for r in range(dash.model.rowCount())]
+    rect = dash.table.visualRect(dash.model.index(names.index("mode"), 0))
+    qtbot.mouseClick(dash.table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    mode_view = dash._windows[-1]
+    assert isinstance(mode_view, DisagreementView) and mode_view.field == "mode"
+    qtbot.waitUntil(lambda: mode_view.model.rowCount() == 2, timeout=30000)
+    assert {d.field for d in mode_view.model.items()} == {"mode"}
+    mode_view.shutdown()
+    mode_view.close()
     win.open_optional_view("disagreement_view")
     dis = win.findChildren(DisagreementView)[-1]
     qtbot.waitUntil(lambda: dis.model.rowCount() == 2, timeout=30000)
@@ -272,3 +282,49 @@ def test_reload_keeps_decisions(qtbot, project):
         qtbot.mouseClick(view.reload_button, Qt.MouseButton.LeftButton)
     assert view.progress.text() == f"1 of {n} disagreements settled"
     assert not view.undo_stack.canUndo()
+
+
+def test_filter_over_article_field_and_value(qtbot, project):
+    view, n = _disagreements(qtbot, project)
+    items = view.model.items()
+    view.filter_edit.setText("count")
+    shown = [items[i] for i in view.visible_rows()]
+    assert shown and all(d.field == "count" or "count" in d.label.lower() for d in shown) and len(shown) < n
+    assert view.progress.text() == f"0 of {n} disagreements settled · {len(shown)} shown"
+    assert view.current in shown  # the current one is always a shown one
+    view.filter_edit.setText("10-12")  # a coder's value
+    assert [items[i].field for i in view.visible_rows()] == ["count"]
+    label = items[-1].article_label
+    view.filter_edit.setText(label.upper())  # the article, any case
+    assert view.visible_rows() and all(items[i].article_label == label for i in view.visible_rows())
+    view.filter_edit.setText("no such thing")
+    assert view.visible_rows() == []
+    view.filter_edit.clear()
+    assert len(view.visible_rows()) == n and view.progress.text() == f"0 of {n} disagreements settled"
+
+
+def test_keys_take_a_coders_value_and_move_on(qtbot, project):
+    view, n = _disagreements(qtbot, project)
+    view.show()
+    view.activateWindow()
+    qtbot.waitUntil(view.isActiveWindow)
+    first = view.current
+    view.list.setFocus()
+    qtbot.keyClick(view.list, Qt.Key.Key_2, Qt.KeyboardModifier.AltModifier)  # take coder B's value
+    assert view.choice_buttons()[1].isChecked() and view.reason_edit.hasFocus()
+    qtbot.keyClicks(view.reason_edit, "ben read it right")
+    with qtbot.waitSignal(view.settled, timeout=5000):
+        qtbot.keyClick(view.reason_edit, Qt.Key.Key_Return)
+    assert first.decision["chosen_from"] == first.values[1].coder
+    second = view.current
+    assert second is not first
+    view.list.setFocus()
+    qtbot.keyClick(view.list, Qt.Key.Key_1, Qt.KeyboardModifier.AltModifier)  # coder A's value
+    assert view.choice_buttons()[0].isChecked()
+    row = view.list.currentIndex().row()
+    qtbot.keyClick(view.list, Qt.Key.Key_PageDown, Qt.KeyboardModifier.ControlModifier)  # next disagreement
+    assert view.list.currentIndex().row() == row + 1
+    qtbot.keyClick(view.list, Qt.Key.Key_PageUp, Qt.KeyboardModifier.ControlModifier)
+    assert view.list.currentIndex().row() == row
+    qtbot.keyClick(view.list, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
+    assert view.filter_edit.hasFocus()

@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections import Counter
 
 from PySide6.QtCore import QAbstractListModel, QModelIndex, QObject, QRunnable, Qt, QThreadPool, Signal, Slot
-from PySide6.QtGui import QBrush, QColor, QKeySequence, QTextCharFormat, QTextCursor, QUndoCommand, QUndoStack
+from PySide6.QtGui import QAction, QBrush, QColor, QKeySequence, QTextCharFormat, QTextCursor, QUndoCommand, QUndoStack
 from PySide6.QtWidgets import (QAbstractItemView, QButtonGroup, QGridLayout, QGroupBox, QHBoxLayout, QHeaderView,
                                QLabel, QLineEdit, QListView, QPushButton, QRadioButton, QSplitter,
                                QTableWidget, QTableWidgetItem, QTextEdit, QVBoxLayout, QWidget)
@@ -26,6 +26,17 @@ from annotator.agreement.disagreements import (EVENT_PRESENT, Disagreement, prog
 
 CODER_COLOURS = ("#ffe08a", "#a8d8ff", "#c8f0b0", "#f5b8e8", "#ffc9a0", "#d0c8ff")
 DIFF_COLOUR = "#ffd2d2"
+MAX_CODER_KEYS = 9  # Alt+1 ... Alt+9 take the first, second, ... coder's value
+
+
+def matches(d: Disagreement, needle: str) -> bool:
+    """Does the filter text match the disagreement's article, field or a coder's value? Every word must match."""
+    words = needle.casefold().split()
+    if not words:
+        return True
+    hay = " ".join([d.article_label, d.article_id, d.field, d.label, d.event_summary]
+                   + [f"{v.coder} {v.display}" for v in d.values]).casefold()
+    return all(w in hay for w in words)
 
 
 class DisagreementListModel(QAbstractListModel):
@@ -194,6 +205,12 @@ class DisagreementView(QWidget):
         self.reload_button.setObjectName("reloadButton")
         self.reload_button.setToolTip("List the disagreements again (after coders changed their codings)")
         self.reload_button.clicked.connect(self.reload)
+        self.filter_edit = QLineEdit()
+        self.filter_edit.setObjectName("disagreementFilter")
+        self.filter_edit.setPlaceholderText("Filter by article, field or value (Ctrl+F)")
+        self.filter_edit.setClearButtonEnabled(True)
+        self.filter_edit.textChanged.connect(self.apply_filter)
+        self.filter_edit.returnPressed.connect(self._on_filter_return_pressed)
         left = QWidget()
         ll = QVBoxLayout(left)
         ll.setContentsMargins(0, 0, 0, 0)
@@ -201,6 +218,7 @@ class DisagreementView(QWidget):
         head.addWidget(self.progress, 1)
         head.addWidget(self.reload_button)
         ll.addLayout(head)
+        ll.addWidget(self.filter_edit)
         ll.addWidget(self.list, 1)
         ll.addWidget(self.agreed_button)
 
@@ -219,7 +237,7 @@ class DisagreementView(QWidget):
         box = QGroupBox("Decision")
         self.choice_group = QButtonGroup(self)
         self.choices_layout = QVBoxLayout()
-        self.other_radio = QRadioButton("Other:")
+        self.other_radio = QRadioButton("&Other:")
         self.other_edit = QLineEdit()
         self.other_edit.setObjectName("otherValue")
         self.other_edit.textEdited.connect(lambda _t: self.other_radio.setChecked(True))
@@ -245,6 +263,16 @@ class DisagreementView(QWidget):
         redo_action.setShortcut(QKeySequence.StandardKey.Redo)
         self.addAction(undo_action)
         self.addAction(redo_action)
+        self.actions_by_key: dict[str, QAction] = {}
+        for n in range(1, MAX_CODER_KEYS + 1):
+            self._add_action(f"take_{n}", f"Take coder {n}'s value", [f"Alt+{n}"],
+                             lambda _c=False, i=n - 1: self.take_value(i))
+        self._add_action("next", "Next disagreement", ["Ctrl+PgDown", "F8"], lambda _c=False: self.step(1))
+        self._add_action("previous", "Previous disagreement", ["Ctrl+PgUp", "Shift+F8"], lambda _c=False: self.step(-1))
+        self._add_action("next_open", "Next open disagreement", ["Ctrl+Shift+PgDown"],
+                         lambda _c=False: self.step_open())
+        self._add_action("filter", "Filter the list", ["Ctrl+F"],
+                         lambda _c=False: (self.filter_edit.setFocus(), self.filter_edit.selectAll()))
         self.message = QLabel("")
         self.message.setObjectName("decisionMessage")
         self.message.setWordWrap(True)
@@ -282,6 +310,61 @@ class DisagreementView(QWidget):
         if autostart:
             self.reload()
 
+    def _add_action(self, key: str, text: str, keys: list[str], slot) -> None:
+        act = QAction(text, self)
+        act.setObjectName(f"action_{key}")
+        act.setShortcuts([QKeySequence(k) for k in keys])
+        act.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        act.triggered.connect(slot)
+        self.addAction(act)
+        self.actions_by_key[key] = act
+
+    # ------------------------------------------------------------- keyboard
+    def take_value(self, index: int) -> bool:
+        """Pick the ``index``-th coder's value (Alt+1, Alt+2, ...); then type the reason and press Enter."""
+        buttons = self.choice_buttons()
+        if self.current is None or not (0 <= index < len(buttons)):
+            return False
+        buttons[index].setChecked(True)
+        coder = buttons[index].property("coder")
+        self.message.setText(f"{coder}'s value chosen: give the reason and press Enter.")
+        self.reason_edit.setFocus()
+        return True
+
+    def visible_rows(self) -> list[int]:
+        return [i for i in range(self.model.rowCount()) if not self.list.isRowHidden(i)]
+
+    def step(self, delta: int) -> None:
+        """Show the next (delta 1) or previous (-1) disagreement in the filtered list."""
+        rows = self.visible_rows()
+        if not rows:
+            return
+        cur = self.list.currentIndex().row()
+        later = [r for r in rows if (r > cur if delta > 0 else r < cur)]
+        if later:
+            self.select(later[0] if delta > 0 else later[-1])
+
+    def step_open(self) -> None:
+        """Show the next disagreement that is not settled yet."""
+        self.select(self._next_open(self.list.currentIndex().row()))
+
+    @Slot(str)
+    def apply_filter(self, text: str | None = None) -> None:
+        """Show only the disagreements whose article, field or values match the filter text."""
+        needle = self.filter_edit.text() if text is None else text
+        items = self.model.items()
+        for i, d in enumerate(items):
+            self.list.setRowHidden(i, not matches(d, needle))
+        self._update_progress()
+        cur = self.list.currentIndex().row()
+        if (cur < 0 or self.list.isRowHidden(cur)) and self.visible_rows():
+            self.select(self.visible_rows()[0])
+
+    def _on_filter_return_pressed(self) -> None:
+        rows = self.visible_rows()
+        if rows:
+            self.list.setFocus()
+
     # ------------------------------------------------------------- loading
     @Slot()
     def reload(self) -> None:
@@ -301,8 +384,9 @@ class DisagreementView(QWidget):
         self._data, self._texts = payload["data"], payload["texts"]
         items = payload["items"]
         self.model.set_items(items)
+        self.apply_filter()
         self._update_progress()
-        if items:
+        if items and self.visible_rows():
             self.select(self._next_open(-1))
         else:
             self.heading.setText("No disagreements: the coders agree on everything here.")
@@ -315,14 +399,19 @@ class DisagreementView(QWidget):
         self.failed.emit(message)
 
     def _update_progress(self) -> None:
-        self.progress.setText(progress_text(self.model.items()))
+        text = progress_text(self.model.items())
+        shown = len(self.visible_rows())
+        if self.filter_edit.text().strip():
+            text += f" · {shown} shown"
+        self.progress.setText(text)
 
     def _next_open(self, after: int) -> int:
+        """The next unsettled disagreement after row ``after`` among those the filter shows."""
         items = self.model.items()
         n = len(items)
         for k in range(1, n + 1):
             i = (after + k) % n
-            if not items[i].settled:
+            if not items[i].settled and not self.list.isRowHidden(i):
                 return i
         return max(0, min(after, n - 1))
 
@@ -405,9 +494,9 @@ class DisagreementView(QWidget):
         if self.other_radio not in self.choice_group.buttons():
             self.choice_group.addButton(self.other_radio)
         seen = set()
-        for v in d.values:
+        for n, v in enumerate(d.values, start=1):
             key = (v.compared, v.display)
-            label = f"Use {v.coder}'s value: {v.display or '(empty)'}"
+            label = f"Use {v.coder}'s value: {v.display or '(empty)'}" + (f"  (Alt+{n})" if n <= MAX_CODER_KEYS else "")
             b = QRadioButton(label)
             b.setProperty("coder", v.coder)
             if key in seen:
