@@ -299,6 +299,7 @@ def test_screenshot_does_not_change_the_project(seed_project, tmp_path):
         finally:
             conn.close()
     before, digest = dump(), hashlib.sha256(path.read_bytes()).hexdigest()
+    files = sorted(p.name for p in path.parent.iterdir() if p.name.startswith(path.name))
     out = tmp_path / "shot.png"
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "PYTHONPATH": str(ROOT)}
     r = subprocess.run([sys.executable, str(ROOT / "main.py"), "gui", str(path), "--screenshot", str(out)],
@@ -310,6 +311,7 @@ def test_screenshot_does_not_change_the_project(seed_project, tmp_path):
     assert after["events"] == before["events"] and after["coders"] == before["coders"]
     assert after == before and hashlib.sha256(path.read_bytes()).hexdigest() == digest
     assert not out.with_suffix(".ini").exists()
+    assert sorted(p.name for p in path.parent.iterdir() if p.name.startswith(path.name)) == files
 
 
 def test_screenshot_of_a_broken_file_names_it(qapp, tmp_path, capsys):

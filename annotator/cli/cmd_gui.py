@@ -67,8 +67,17 @@ def run_gui(project_path: str | None, coder: str | None = None, suggestions: boo
 
 
 def copy_read_only(src: Path, dest: Path) -> None:
-    """A consistent copy of the project file, read through a read-only connection (``src`` is not written)."""
+    """A consistent copy of the project file; ``src`` is not written.
+
+    A closed project (no write-ahead log next to it) is copied byte for byte, so not even SQLite's side files
+    appear next to it; an open one is read through a read-only connection (SQLite's online backup).
+    """
+    import shutil
     import sqlite3
+    wal = Path(str(src) + "-wal")
+    if not wal.exists() or wal.stat().st_size == 0:
+        shutil.copyfile(src, dest)
+        return
     conn = sqlite3.connect(f"{src.resolve().as_uri()}?mode=ro", uri=True)
     out = sqlite3.connect(str(dest))
     try:
