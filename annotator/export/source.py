@@ -283,3 +283,14 @@ def double_coded_articles(project: Project) -> int:
                .where(Coder.kind == "coder", Coding.status.in_(FINISHED))
                .group_by(Coding.article_id).having(func.count() >= 2).subquery())
         return s.scalar(select(func.count()).select_from(sub)) or 0
+
+
+def double_coded_events(project: Project) -> int:
+    """Live events in the finished codings of articles two or more coders finished (what agreement reads)."""
+    with project.Session() as s:
+        fin = (select(Coding.id, Coding.article_id).join(Coder, Coding.coder_id == Coder.id)
+               .where(Coder.kind == "coder", Coding.status.in_(FINISHED)).subquery())
+        multi = select(fin.c.article_id).group_by(fin.c.article_id).having(func.count() >= 2).subquery()
+        return s.scalar(select(func.count()).select_from(Event)
+                        .join(fin, Event.coding_id == fin.c.id)
+                        .where(*_live_events(), fin.c.article_id.in_(select(multi.c.article_id)))) or 0

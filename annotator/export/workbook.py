@@ -19,6 +19,10 @@ EXCEL_MAX_ROWS = 1_048_576  # per sheet, the header included
 PARALLEL = True  # write part of a large Events sheet in a helper process (two CPUs)
 PARALLEL_MIN_EVENTS = 20_000  # below this a second process costs more than it saves
 PARENT_SHARE = 0.45  # of the Events rows; this process also writes the other sheets and saves
+# The agreement statistics cost about this many Events rows per event of a double-coded article (measured with
+# benchmarks/bench_export.py); this process computes them, so it leaves that many more rows to the helper.
+AGREEMENT_ROWS_PER_EVENT = 1.4
+MIN_PARENT_SHARE = 0.1
 Progress = Callable[[int, int], None]  # (done, total); raise ExportCancelled inside to stop
 
 
@@ -52,7 +56,7 @@ class EventsSheetJob:
     process writes the first half and then the other sheets; ``finish`` appends the helper's rows."""
 
     def __init__(self, sheet: SheetWriter, project: Project, layout: EventLayout, coders: list[S.CoderInfo],
-                 n_events: int, tick: Callable[[int], None]):
+                 n_events: int, tick: Callable[[int], None], parent_share: float = PARENT_SHARE):
         self.sheet, self.project, self.layout, self.coders, self.tick = sheet, project, layout, coders, tick
         self.job = None
         self.rows = 0
@@ -60,7 +64,7 @@ class EventsSheetJob:
         if n_events >= PARALLEL_MIN_EVENTS and (os.cpu_count() or 1) >= 2 and PARALLEL:
             from annotator.export import parallel
 
-            half = int(n_events * PARENT_SHARE)
+            half = int(n_events * parent_share)
             self.job = parallel.start_events_half(project.path, coders, half, sheet.row_count + half + 1,
                                                   sheet.book.styles, sheet.encoder.letters)
             try:
@@ -256,7 +260,12 @@ def write_workbook(project: Project, path: str | Path, scope: S.ExportScope = S.
     try:
         layout = EventLayout(codebook)
         events = book.sheet("Events", layout.columns)
-        events_job = EventsSheetJob(events, project, layout, coders, n_events, tick)
+        share = PARENT_SHARE
+        if agreement and n_events:
+            # this process also computes the agreement: the helper takes more of the Events rows to balance the CPUs
+            share = max(MIN_PARENT_SHARE, PARENT_SHARE - AGREEMENT_ROWS_PER_EVENT * S.double_coded_events(project)
+                        / (2 * n_events))
+        events_job = EventsSheetJob(events, project, layout, coders, n_events, tick, share)
         lap("events")
 
         alayout = ArticleLayout(codebook, coders)
