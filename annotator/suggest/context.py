@@ -16,12 +16,14 @@ from annotator.suggest.resources import load
 from annotator.suggest.text import Sentence, split_sentences, unwrap
 
 _MYANMAR_ADMIN1 = {a["name"] for a in load("places")["admin1"] if "country" not in a}
-_NEGATED = re.compile(r"(?i)\b(?:not|no|never|denied|deny|denies|refused|refuse|urged?|urging|encourag\w+|call(?:ed|ing|s)?\s+(?:on|for|upon)|"
+_NEGATED = re.compile(r"(?i)\b(?:not|no|never|denied|deny|denies|refused|refuse|urg(?:e|es|ed|ing)|encourag\w+|call(?:ed|ing|s)?\s+(?:on|for|upon)|"
                       r"invit\w+|appeal\w*|demand\w*|ultimatum|threaten\w*|warn\w*|order(?:ed|s)?|forced|required|"
                       r"could|would|should|might|(?-i:may)|if|unless|whether|offer(?:ed|s|ing)?|ask(?:ed|s|ing)?|"
                       r"(?:ready|willing|free|chance|opportunity|allowed|wants?|wanted|wanting|wish(?:es|ed|ing)?|hop(?:e|es|ed|ing)|plan(?:s|ned|ning)?|intend\w*|"
                       r"tempted|persuad\w+|convinc\w+|lur(?:e|ed|ing)|consider(?:ed|ing|s)?|how)\s+(?:\w+\s+){0,3}to|"
                       r"hotline|reward\w*|incentives?)\b[^.]{0,40}$")
+_PRESENT = re.compile(r"(?i)(?:defects?|deserts?|surrenders?|joins?|switch(?:es)?|lays?|hands?|turns?|gives?|cross(?:es)?|flees?|leaves?|"
+                      r"abandons?|raises?|comes?|go(?:es)?|seeks?|takes?|breaks?|refuses?)\b")
 _POLICY = re.compile(r"(?i)\b(?:pardon\w*|amnesty|punish\w*|return\s+to\s+(?:their\s+)?(?:units?|barracks|duty|posts?)|decree|reward\w*|incentives?)\b")
 
 
@@ -69,6 +71,8 @@ class Context:
                 sent = self.sents[self.sent_of(s)]
                 if not trig.people.search(self.text, sent.start, sent.end):
                     continue  # "young men fled to Thailand": not soldiers
+            if re.search(r"(?i)\b(?:who|that)\s+$", self.text[max(0, s - 6):s]) and _PRESENT.match(self.text, s):
+                continue  # "soldiers who surrender with their weapons would be protected": anyone who might
             if re.search(r"(?i)\b(?:the|these|those|of|for)\s+$", self.text[max(0, s - 8):s]) and re.match(r"(?i)\w+ed$", self.text[s:e]):
                 w *= 0.5  # "the surrendered soldiers would be treated ...": an adjective, not a report
             self.triggers.append((s, e, w))

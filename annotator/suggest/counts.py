@@ -233,5 +233,47 @@ def find_counts(text: str) -> list[dict]:
         if re.search(r"(?i)\b(?:including|among\s+them|among\s+whom|of\s+whom|of\s+them|one\s+of\s+them|such\s+as)\b[^;]*$", head) \
                 and not re.search(r"[.!?]\s+[A-Z\"“]", head.split("including")[-1] if "including" in head else head):
             item["part"] = True
+    # "Two sergeants and a lance corporal", "A police lieutenant, two police sergeants and a sub-inspector": the sum
+    for m in _list_rx().finditer(text):
+        items = list(_item_rx().finditer(m.group(0)))
+        if len(items) < 2:
+            continue
+        kinds = {"police" if re.search(r"(?i)police|constable|inspector", i.group(0)) else "other" for i in items}
+        if len(kinds) > 1:
+            continue  # "nine soldiers and a police officer": two forces, two events
+        total = sum(to_int(i.group("n")) if not re.fullmatch(r"(?i)an?|one", i.group("n")) else 1 for i in items)
+        if not total or total < 2:
+            continue
+        s, e = m.start(), m.end()
+        same = [f for f in found if f["start"] == s and f["end"] == e]
+        for item in found:
+            if s <= item["start"] < e and item not in same:
+                item["part"] = True
+        head = text[max(0, s - 130):s]
+        part = bool(re.search(r"(?i)\b(?:including|among\s+them|among\s+whom|of\s+whom|of\s+them|such\s+as)\b[^.;]*$", head))
+        if same:
+            for f in same:
+                f["part"] = part
+            continue
+        found.append(dict(start=s, end=e, text=text[s:e], min=total, max=total, approx=False, includes_family=False,
+                          kind="combined", part=part))
     found.sort(key=lambda d: d["start"])
     return found
+
+
+_NUM_WORD = r"(?:an?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|\d{1,3})"
+_ITEM_NOUN = None
+
+
+@lru_cache(maxsize=1)
+def _item_rx() -> re.Pattern:
+    ranks = sorted(load("ranks")["canonical"], key=len, reverse=True)
+    nouns = "|".join(re.escape(r).replace(r"\ ", r"\s+").replace(r"\-", "[-\\s]") for r in ranks)
+    return re.compile(r"(?i)\b(?P<n>" + _NUM_WORD + r")\s+(?:(?:acting|deputy|former|junior|senior|police|army)\s+)*"
+                      r"(?:" + nouns + r"|soldier|policem[ae]n|police\s+officer|private|sub-inspector)s?\b")
+
+
+@lru_cache(maxsize=1)
+def _list_rx() -> re.Pattern:
+    item = _item_rx().pattern[4:]  # without the (?i) flag
+    return re.compile(r"(?i)" + item + r"(?:\s*,\s*" + item.replace("?P<n>", "?:") + r")*(?:\s*,?\s+and\s+" + item.replace("?P<n>", "?:") + r")")

@@ -190,6 +190,7 @@ class SuggestionEngine:
         if relevant < 0.5:
             for m in mentions:
                 m.score *= 0.3 + 1.4 * relevant  # nothing to code: propose only what is very strong
+            mentions = [m for m in mentions if m.score >= 0.6]
         fields = rank_candidates(mentions, text)
         events = propose_events(ctx, mentions, fields) if relevant >= 0.5 else []
         return {"relevant": relevant, "fields": fields, "events": events, "model": self.version}
@@ -216,6 +217,7 @@ class SuggestionEngine:
                 g = _groups.Group(_groups.generic_value("military", ctx.demonym), None)
                 as_side = False
             if as_side:
+                speaker = False
                 base = 0.15 if g.generic else 0.2
                 if ctx.trigger_in_sentence(s) and _SIDE_LINK.search(before) and ctx.trigger_before(s, 90) \
                         and not _LOST_TO.search(before) and not _HYPOTHETICAL.search(before):
@@ -223,9 +225,10 @@ class SuggestionEngine:
                 elif not g.generic and ctx.trigger_in_sentence(s) and (
                         _SPEAKER.match(after) or re.search(r"(?i)\baccording\s+to\s+(?:the\s+)?$", before)):
                     base += 0.15  # "20 soldiers surrendered, the KIA said": the group announcing it usually received them
+                    speaker = True
                 elif re.match(r"\s*(?:spokes\w+|said|says|told|statement|leader|chairman|minister)", after, re.I):
                     base -= 0.1
-                out.append(Mention("receiving_side", g.side, s, e, ctx.score(s, e, base), {"generic": g.generic}))
+                out.append(Mention("receiving_side", g.side, s, e, ctx.score(s, e, base), {"generic": g.generic, "speaker": speaker}))
             else:
                 base = 0.45
                 if re.match(r"(?i)\s*(?:['’]s\s+)?(?:\w+\s+)?(?:troops|soldiers|forces|personnel|officers|battalions?|units?|members|police|defectors|servicemen)", after):
@@ -258,7 +261,7 @@ class SuggestionEngine:
                 continue
             base = 0.38 if kind == "military" else 0.4
             if _SPEAKER.match(text[e:e + 30]):
-                base -= 0.2  # "the army said": the speaker, not the people who left
+                base -= 0.35  # "the army said", "Norway's police said": the speaker, not the people who left
             if _TARGET_BEFORE.search(before) or _TARGET_AFTER.match(text, e):
                 base -= 0.25
             if kind == "police" and re.search(r"(?i)\bmilitary\s+$", before):
@@ -283,7 +286,9 @@ class SuggestionEngine:
             if m and (m.group(1) in ("India", "Thailand", "Bangladesh", "China", "Mizoram", "Manipur") or _places.is_country(m.group(1))) \
                     and m.group(1) not in (ctx.country, "Myanmar", "Burma"):
                 # "crossed into Turkey ... and asked for protection": the country took them in; plain flight is desertion
-                out.append(Mention("receiving_side", m.group(1), s + m.start(1), e, ctx.score(s, e, 0.45 if asked else 0.1)))
+                authorities = _AUTHORITIES.search(text, sent.start, sent.end)
+                out.append(Mention("receiving_side", m.group(1), s + m.start(1), e,
+                                   ctx.score(s, e, 0.45 if asked and not authorities else 0.1)))
             # "defected to Jordan", "fled into Poland": a country took them in
             m = _TO_COUNTRY.match(text, e)
             if m and _places.is_country(m.group(1)) and m.group(1) not in (ctx.country, "Myanmar", "Burma"):
@@ -345,8 +350,9 @@ class SuggestionEngine:
                 base -= 0.25
             elif c.get("includes_family"):
                 base -= 0.1  # a figure with the families in it: the soldiers' own figure wins when there is one
-            if re.search(r"(?i)\baccording\s+to\s+(?:the\s+)?$", text[ctx.floor(c["start"], 25):c["start"]]):
-                base -= 0.3  # "according to two KNLA officers": the sources  # "200 people, 123 soldiers and 77 family members": the soldiers' figure is coded
+            if re.search(r"(?i)\baccording\s+to\s+(?:the\s+)?$", text[ctx.floor(c["start"], 25):c["start"]]) or any(
+                    c["start"] <= gs < c["end"] and g.side and not g.actor for gs, ge, g in ctx.groups()):
+                base -= 0.3  # "according to two KNLA officers", "a KNLA officer said": the sources, the receiving side's men  # "200 people, 123 soldiers and 77 family members": the soldiers' figure is coded
             if c.get("part"):
                 base -= 0.3  # a part of a larger figure in the same sentence
             if c["kind"] == "single" and _NAMED.search(text, ctx.floor(c["start"], 40), c["start"]):
@@ -456,7 +462,7 @@ class SuggestionEngine:
                 level = "ner"
                 if rec is None and not re.search(r"[A-Z]", name[:1]):
                     continue
-                if rec and rec["name"] in ctx.country_names:
+                if rec and rec["name"] in ctx.country_names or _places.is_country(name):
                     level = "country"
                 found.append(dict(start=start_char + ent_text.index(name), end=end_char, text=name,
                                   name=rec["name"] if rec and rec.get("admin1") else name,  # outside the gazetteer: as written
@@ -554,6 +560,11 @@ class SuggestionEngine:
         text = ctx.text
         found = [d for d in _dates.find_dates(text, ctx.ref) if d["value"]]
         said = [bool(_SAID_BEFORE.search(text, ctx.floor(d["start"], 45), d["start"])) for d in found]
+        # the article's own date (header, date line, "LOIKAW, 20 November 2023 —") is not another date of the event
+        for i, d in enumerate(found):
+            line_start = text.rfind("\n", 0, d["start"]) + 1
+            if d["start"] - line_start <= 45 and _DATELINE_AFTER.match(text, d["end"]) or _HEADER_LINE.match(text, line_start):
+                said[i] = True
         for d, is_said in zip(found, said):
             base = {"day": 0.45, "month": 0.42, "year": 0.3, "relative": 0.4}[d["precision"]]
             before = text[ctx.floor(d["start"], 25):d["start"]]
@@ -573,7 +584,7 @@ class SuggestionEngine:
                 # the day something was said or posted: the event's date only when the sentence gives no other
                 si = ctx.sent_of(d["start"])
                 if any(not s2 and ctx.sent_of(d2["start"]) == si for d2, s2 in zip(found, said)):
-                    base -= 0.3  # "said on Wednesday that ... had surrendered last month"
+                    base -= 0.4  # "said on Wednesday that ... had surrendered last month"
                 elif any(not s2 and abs(ctx.sent_of(d2["start"]) - si) <= 2 and ctx.trigger_in_sentence(d2["start"])
                          for d2, s2 in zip(found, said)):
                     base -= 0.2  # the event's own day is given next to it

@@ -34,6 +34,10 @@ def rank_candidates(mentions: list[Mention], text: str) -> dict:
         cands.sort(key=lambda x: (-x[0], x[1].start))
         if f == "receiving_side" and any(not m.extra.get("generic") and sc >= THRESHOLD[f] for sc, m in cands):
             cands = [(sc, m) for sc, m in cands if not m.extra.get("generic")]
+        if f == "receiving_side" and any(not m.extra.get("speaker") and sc >= THRESHOLD[f] + 0.2 for sc, m in cands):
+            # a group that only announced the news ("the People's Embrace group said") after one linked to the trigger
+            cands = [(sc - 0.25 if m.extra.get("speaker") else sc, m) for sc, m in cands]
+            cands.sort(key=lambda x: (-x[0], x[1].start))
         if f == "location":
             # a state or region goes below the more specific places in it ("Hpapun" before "Kayin State")
             specific = {}
