@@ -169,8 +169,9 @@ class Context:
             sent = self.sents[si]
             rest = self.text[sent.start:s] + " " + self.text[e:sent.end]
             force = 1.0 if self.trig.force.search(rest) else 0.35
-            if self.trig.negative.search(rest) and not self.trig.strong_force.search(
-                    self.text, max(sent.start, s - 50), min(sent.end, e + 40)):
+            near = self.text[max(sent.start, s - 50):min(sent.end, e + 40)]
+            near = re.sub(r"(?i)\b(?:retired|former|ex-?|veteran)\s+(?:\w+\s+)?\w+", " ", near)  # "a retired army colonel" is no force
+            if self.trig.negative.search(rest) and not self.trig.strong_force.search(near):
                 force = 0.1  # "lawmakers defected from the party", "a retired army colonel ... they had switched sides"
             if _POLICY.search(rest):
                 force *= 0.4  # "will pardon deserters who return to their units": policy, not an event

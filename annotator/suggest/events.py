@@ -92,6 +92,13 @@ def propose_events(ctx, mentions, fields) -> list[dict]:
         events.append(ev)
         if len(events) >= MAX_EVENTS:
             break
+    # the article's first report is what it is about, however long ago it happened
+    if events and events[0]["salience"] == "background" and events[0]["mode"] != "aggregate" and \
+            not any(e["salience"] == "main" for e in events):
+        events[0]["salience"] = "main"
+    elif events and events[0]["salience"] == "background" and events[0]["mode"] != "aggregate" and \
+            not _EARLIER.match(ctx.text[events[0]["evidence"][0][0]:events[0]["evidence"][0][1]]):
+        events[0]["salience"] = "main"
     # a running total next to the reported events is context for them
     if any(e["mode"] != "aggregate" and e["salience"] == "main" for e in events):
         for e in events:
@@ -202,7 +209,7 @@ def _event(ctx, g, top) -> dict | None:
         mode = "desert/defect"
     older = _older_than(ctx, date, 45)
     first = ctx.text[ctx.sents[g["sents"][0]].start:ctx.sents[g["sents"][0]].end]
-    salience = "background" if older or (not date and _EARLIER.match(first)) else "main"
+    salience = "background" if older or _EARLIER.match(first) else "main"
     count_sent = ctx.text[ctx.sents[ctx.sent_of(whole[0].start)].start:ctx.sents[ctx.sent_of(whole[0].start)].end] if whole else first
     if _AGGREGATE.search(count_sent) and (count is None or (count["min"] or 0) >= 100 or count["max"] is None):
         mode = "aggregate"
@@ -218,6 +225,10 @@ def _older_than(ctx, date: str | None, days: int) -> bool:
     if not date or ctx.ref is None or date.startswith("--"):
         return False
     parts = date.split("-")
+    if len(parts) == 2 and parts[0].isdigit() and parts[1].isdigit():
+        return (int(parts[0]), int(parts[1])) < (ctx.ref.year, ctx.ref.month)  # "last month", "in November 2023"
+    if len(parts) == 1 and parts[0].isdigit():
+        return int(parts[0]) < ctx.ref.year
     try:
         import datetime as dt
         y = int(parts[0])
