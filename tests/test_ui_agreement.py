@@ -328,3 +328,13 @@ def test_keys_take_a_coders_value_and_move_on(qtbot, project):
     assert view.list.currentIndex().row() == row
     qtbot.keyClick(view.list, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
     assert view.filter_edit.hasFocus()
+
+
+def test_alt_o_types_another_value(qtbot, project):
+    view, n = _disagreements(qtbot, project, field="count")
+    view.show()
+    view.activateWindow()
+    qtbot.waitUntil(view.isActiveWindow)
+    view.list.setFocus()
+    qtbot.keyClick(view.list, Qt.Key.Key_O, Qt.KeyboardModifier.AltModifier)
+    assert view.other_radio.isChecked() and view.other_edit.hasFocus()

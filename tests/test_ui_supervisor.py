@@ -69,8 +69,11 @@ def test_package_code_offline_and_merge_back(make_window, seed_project, qtbot, t
     assert refused_other[2] == "refused" and "another project" in refused_other[6]
     assert "1 file(s) merged, 2 refused, 1 conflict(s)" in rep.summary.text()
     conflict = _cells(rep.conflicts, 0)
-    assert rep.conflicts.rowCount() == 1 and conflict[2] == "article_notes"
+    assert rep.conflicts.rowCount() == 1 and conflict[2] == "Article notes"
     assert conflict[3] == "note in the project" and conflict[4] == "note from the package"
+    from PySide6.QtWidgets import QApplication, QPushButton
+    rep.findChild(QPushButton, "copyReport").click()
+    assert "broken.annotator: refused: not an annotator project file" in QApplication.clipboard().text()
 
     # the database has the coder's work, the project's note was kept
     state = CodingStore(seed_project, "ana").load(first)

@@ -237,7 +237,7 @@ class DisagreementView(QWidget):
         box = QGroupBox("Decision")
         self.choice_group = QButtonGroup(self)
         self.choices_layout = QVBoxLayout()
-        self.other_radio = QRadioButton("&Other:")
+        self.other_radio = QRadioButton("Other (Alt+O):")
         self.other_edit = QLineEdit()
         self.other_edit.setObjectName("otherValue")
         self.other_edit.textEdited.connect(lambda _t: self.other_radio.setChecked(True))
@@ -267,6 +267,8 @@ class DisagreementView(QWidget):
         for n in range(1, MAX_CODER_KEYS + 1):
             self._add_action(f"take_{n}", f"Take coder {n}'s value", [f"Alt+{n}"],
                              lambda _c=False, i=n - 1: self.take_value(i))
+        self._add_action("other", "Type another value", ["Alt+O"],
+                         lambda _c=False: (self.other_radio.setChecked(True), self.other_edit.setFocus()))
         self._add_action("next", "Next disagreement", ["Ctrl+PgDown", "F8"], lambda _c=False: self.step(1))
         self._add_action("previous", "Previous disagreement", ["Ctrl+PgUp", "Shift+F8"], lambda _c=False: self.step(-1))
         self._add_action("next_open", "Next open disagreement", ["Ctrl+Shift+PgDown"],

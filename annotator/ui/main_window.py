@@ -331,6 +331,7 @@ class MainWindow(QMainWindow):
 
     def package_dialog(self) -> None:
         from annotator.ui.package_dialog import PackageDialog
+        self.form.flush()  # the package takes what is saved
         dlg = PackageDialog(self.project, self)
         self.last_package_dialog = dlg
         dlg.open()

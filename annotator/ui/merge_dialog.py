@@ -13,7 +13,7 @@ from typing import Any
 
 from PySide6.QtCore import Qt, QThreadPool
 from PySide6.QtGui import QBrush, QColor
-from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QFileDialog, QHeaderView, QLabel, QProgressDialog,
+from PySide6.QtWidgets import (QApplication, QDialog, QDialogButtonBox, QFileDialog, QHeaderView, QLabel, QProgressDialog,
                                QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
 
 from annotator import values as V
@@ -83,7 +83,10 @@ class MergeReportDialog(QDialog):
         for i, r in enumerate(results):
             if isinstance(r, Exception):
                 name = Path(paths[i]).name if paths and i < len(paths) else ""
-                row = [name, "", "refused", "", "", "", str(r)]
+                message = str(r)
+                if paths and i < len(paths) and message.startswith(str(paths[i])):
+                    message = name + message[len(str(paths[i])):]  # the file column has the name; keep it short
+                row = [name, "", "refused", "", "", "", message]
                 colour = REFUSED_COLOUR
             else:
                 if not r.changed:
@@ -103,7 +106,10 @@ class MergeReportDialog(QDialog):
         for i, path in enumerate(skipped, start=len(results)):
             for j, text in enumerate([Path(path).name, "", "not merged", "", "", "", "the merge was cancelled"]):
                 self.files.setItem(i, j, QTableWidgetItem(text))
+        self.files.setWordWrap(True)
         self.files.resizeColumnsToContents()
+        for j in range(len(self.FILE_COLUMNS) - 1):
+            self.files.setColumnWidth(j, min(self.files.columnWidth(j), 220))
         self.files.horizontalHeader().setSectionResizeMode(len(self.FILE_COLUMNS) - 1, QHeaderView.ResizeMode.Stretch)
 
         self.conflicts = QTableWidget(len(conflicts), len(self.CONFLICT_COLUMNS), self)
@@ -111,8 +117,10 @@ class MergeReportDialog(QDialog):
         self.conflicts.setHorizontalHeaderLabels(self.CONFLICT_COLUMNS)
         self.conflicts.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         for i, (r, c) in enumerate(conflicts):
+            label = codebook.field(c.field).label if codebook is not None and c.field and \
+                codebook.has_field(c.field) else (c.field or "")
             what = {"coding": "coding status", "event": f"event {(c.event_id or '')[:8]}"}.get(
-                c.kind, f"{c.field}" + (f" (event {c.event_id[:8]})" if c.event_id else ""))
+                c.kind, label + (f" (event {c.event_id[:8]})" if c.event_id else ""))
             row = [Path(r.file).name, c.article, what, show_state(codebook, c.kind, c.field, c.project),
                    show_state(codebook, c.kind, c.field, c.package), c.reason]
             for j, text in enumerate(row):
@@ -127,6 +135,12 @@ class MergeReportDialog(QDialog):
 
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok, self)
         buttons.accepted.connect(self.accept)
+        copy = buttons.addButton("&Copy report", QDialogButtonBox.ButtonRole.ActionRole)
+        copy.setObjectName("copyReport")
+        copy.clicked.connect(lambda: QApplication.clipboard().setText(self.text()))
+        self.resize(980, 520)
+        self.files.resizeRowsToContents()
+        self.conflicts.resizeRowsToContents()
         lay = QVBoxLayout(self)
         lay.addWidget(self.summary)
         lay.addWidget(self.files, 2)
@@ -135,6 +149,16 @@ class MergeReportDialog(QDialog):
         self.conflicts.setVisible(bool(conflicts))
         lay.addWidget(buttons)
         self.resize(980, 520)
+
+    def showEvent(self, event) -> None:  # noqa: N802 - wrap the long cells once the columns have their widths
+        super().showEvent(event)
+        self.files.resizeRowsToContents()
+        self.conflicts.resizeRowsToContents()
+
+    def resizeEvent(self, event) -> None:  # noqa: N802
+        super().resizeEvent(event)
+        self.files.resizeRowsToContents()
+        self.conflicts.resizeRowsToContents()
 
     def text(self) -> str:
         """The report as plain text (one line per file, then the conflicts)."""

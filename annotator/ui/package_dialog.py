@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (QComboBox, QDialog, QDialogButtonBox, QFileDialog
 
 from annotator.coding import coder_names
 from annotator.db.project import Project
+from annotator.workflow.assign import assignments_of
 from annotator.ui.workers import PackageJob
 
 
@@ -52,9 +53,16 @@ class PackageDialog(QDialog):
         self.coder.currentTextChanged.connect(self._on_coder_changed)
         self._on_coder_changed(self.coder.currentText())
 
+        self.assigned = QLabel("", self)
+        self.assigned.setObjectName("packageAssigned")
+        self.coder.currentTextChanged.connect(self._show_assigned)
+        self._show_assigned(self.coder.currentText())
         form = QFormLayout()
         form.addRow("&Coder:", self.coder)
-        form.addRow("&Save as:", out_row)
+        form.addRow("", self.assigned)
+        save_label = QLabel("&Save as:", self)
+        save_label.setBuddy(self.out)
+        form.addRow(save_label, out_row)
         self.busy = QProgressBar(self)
         self.busy.setRange(0, 0)  # making a package is one step: a busy bar
         self.busy.hide()
@@ -80,6 +88,15 @@ class PackageDialog(QDialog):
         lay.addWidget(self.result)
         lay.addWidget(self.buttons)
         self.resize(560, 240)
+
+    def _show_assigned(self, name: str) -> None:
+        try:
+            n = len(assignments_of(self.project).get(name, []))
+        except Exception:  # noqa: BLE001 - only a hint
+            self.assigned.setText("")
+            return
+        self.assigned.setText(f"{n} assigned article{'' if n == 1 else 's'} (and any other article they coded)"
+                              if name else "")
 
     def _on_coder_changed(self, name: str) -> None:
         if name and not self._out_edited:
