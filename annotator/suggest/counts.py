@@ -211,16 +211,21 @@ def find_counts(text: str) -> list[dict]:
             if re.search(r"(?i)\b(?:an?|one)\s+(?:[\w-]+\s+){0,2}?(?:colonel|major|captain|lieutenant|commander|sergeant|corporal)\s+and\s+$", head):
                 item["part"] = True  # "The men, a corporal and 11 privates": the ranks of a group counted elsewhere
             continue
-        m = re.search(r"(?i)\b(?:an?|one|another)\s+(?:[\w-]+\s+){0,3}?(?:colonel|major|captain|lieutenant|commander|officer|sergeant|corporal|general)\s+and\s+$", head) \
+        head = text[max(0, item["start"] - 110):item["start"]]
+        m = re.search(r"(?i)\b(?:an?|one|another)\s+(?:[\w-]+\s+){0,3}?(?:colonel|major|captain|lieutenant|commander|officer|sergeant|corporal|general)"
+                      r"(?:\s+(?:in|of|from|with)\s+(?:the\s+)?[^,.;]{0,60}?)?\s+and\s+$", head) \
             or re.search(r"(?:^|\n|[.:;—–]\s+)((?:[A-Z][\w-]*\s+)?(?:[Dd]eputy\s+)?(?:[Bb]attalion\s+|[Cc]ompany\s+)?(?:[Cc]ommander|[Cc]olonel|[Mm]ajor|[Cc]aptain))\s+and\s+$", head)
-        if m and item.get("approx"):
-            item["part"] = False  # "a general and about 30 soldiers": the round figure already covers him
+        if m and (item.get("approx") or item["max"] is None):
+            item["part"] = False  # "a general and about 30 soldiers", "... and several hundred of his fighters": the round figure covers him
             continue
         if m:
             s = item["start"] - (len(head) - m.start())
             found.append(dict(item, start=s, text=text[s:item["end"]], min=item["min"] + 1,
                               max=None if item["max"] is None else item["max"] + 1, kind="combined"))
             item["part"] = True
+            for other in found:
+                if other["kind"] == "single" and s <= other["start"] < item["start"]:
+                    other["part"] = True  # "A major in the SAF and 15 of his soldiers": he is in the 16
     # "a battalion commander, deputy commander, and troops from LIB 430": one of an uncounted group
     for item in found:
         if item["kind"] == "single" and re.match(
@@ -230,15 +235,18 @@ def find_counts(text: str) -> list[dict]:
     # "21 soldiers, including a deputy commander and two captains": the later figures are parts
     for item in found:
         head = text[max(0, item["start"] - 130):item["start"]]
-        if re.search(r"(?i)\b(?:including|among\s+them|among\s+whom|of\s+whom|of\s+them|one\s+of\s+them|such\s+as)\b[^;]*$", head) \
-                and not re.search(r"[.!?]\s+[A-Z\"“]", head.split("including")[-1] if "including" in head else head):
+        cue = None
+        for cue in re.finditer(r"(?i)\b(?:including|included|includes|among\s+them|among\s+whom|of\s+whom|of\s+them|one\s+of\s+them|such\s+as)\b", head):
+            pass
+        if cue is not None and not re.search(r"[;]|[.!?]\s+[A-Z\"“]", head[cue.end():]):
             item["part"] = True
     # "Two sergeants and a lance corporal", "A police lieutenant, two police sergeants and a sub-inspector": the sum
     for m in _list_rx().finditer(text):
         items = list(_item_rx().finditer(m.group(0)))
         if len(items) < 2:
             continue
-        kinds = {"police" if re.search(r"(?i)police|constable|inspector", i.group(0)) else "other" for i in items}
+        kinds = {"police" if re.search(r"(?i)police|constable|inspector", i.group(0)) else
+                 "military" if re.search(r"(?i)soldier|army|troop|private", i.group(0)) else None for i in items} - {None}
         if len(kinds) > 1:
             continue  # "nine soldiers and a police officer": two forces, two events
         total = sum(to_int(i.group("n")) if not re.fullmatch(r"(?i)an?|one", i.group("n")) else 1 for i in items)

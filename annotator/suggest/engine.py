@@ -61,7 +61,9 @@ _AFTER_EVENT = re.compile(r"(?i),?\s+(?:a|one|two|three|a\s+few|several)\s+(?:da
 _DATELINE_AFTER = re.compile(r"\s*(?:\([A-Za-z .]{2,20}\)\s*)?[\u2014\u2013]|\s+-\s")
 _RANK_GROUP_CUE = re.compile(r"(?i)\b(?:includ(?:ed|ing|es)|among\s+(?:them|those|whom|the\s+\w+)|led\s+by|along\s+with|together\s+with|"
                              r"as\s+well\s+as|identified\s+(?:himself|herself|themselves)\s+as|one\s+of\s+(?:them|the\s+\w+)|"
-                             r"(?:the\s+)?(?:group|men|soldiers|defectors|officers|policemen|troops)\s+(?:were|was|comprised|consisted\s+of))\b[^;]{0,80}$")
+                             r"(?:the\s+)?(?:group|men|soldiers|defectors|officers|policemen|troops|fighters|deserters)\s+(?:were|was|comprised|consisted\s+of))\b[^;]{0,80}$")
+_APPOSITION = re.compile(r"(?i)^[\"“]?the\s+(?:group|men|soldiers|defectors|officers|policemen|police\s+officers|troops|fighters|deserters|"
+                         r"two|three|four|five|six|seven|eight|nine|ten|\d+)\b[^,;]{0,20},[^;]{0,80}$")  # "The officers, a police sergeant and ..."
 _HYPOTHETICAL = re.compile(r"(?i)\b(?:wish(?:es|ed)?|want(?:s|ed)?|willing|ready|free|could|would|should|may|might|if|urged?|invit\w+|"
                            r"encourag\w+|call(?:ed|s)?\s+on|offer(?:ed|s)?|allowed|chance|opportunity)\b[^.;]{0,40}$")
 _ASYLUM = re.compile(r"(?i)\b(?:asylum|protection|refuge|sanctuary|surrendered\s+to\s+(?:the\s+)?(?:authorities|police|army))\b")
@@ -418,7 +420,8 @@ class SuggestionEngine:
             sent = ctx.sents[ctx.sent_of(r["start"])]
             after = text[r["end"]:r["end"] + 60]
             si = ctx.sent_of(r["start"])
-            cue = _RANK_GROUP_CUE.search(text, max(sent.start, r["start"] - 120), r["start"])
+            cue = _RANK_GROUP_CUE.search(text, max(sent.start, r["start"] - 120), r["start"]) or \
+                _APPOSITION.search(text[sent.start:r["start"]])
             if cue:
                 base += 0.2  # "The group included ...", "Among them were a Maj. and ...", "led by Maj. ..."
                 if not ctx.trigger_in_sentence(r["start"]) and any(si - k in ctx.sent_trig for k in (1, 2, 3)):

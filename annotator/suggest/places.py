@@ -112,8 +112,8 @@ class Gazetteer:
                                 lon=rec["lon"], level=rec["level"]))
         for m in _GENERIC.finditer(text):
             words = m.group(1).split()
-            while words and words[0] in _STOP_FIRST:
-                words.pop(0)
+            while words and (words[0] in _STOP_FIRST or re.search(r"['’]s$", words[0])):
+                words.pop(0)  # "Thailand's Tak province": Tak
             if not words:
                 continue
             s = m.start(1) + m.group(1).index(words[0])

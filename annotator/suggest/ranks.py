@@ -76,14 +76,18 @@ def find_ranks(text: str) -> list[dict]:
                                 r"nine|ten|eleven|twelve|\d+|dozens?\s+of|several|and|their|its|another|one|other|some|many|acting|deputy|"
                                 r"former)\s+$", before) or re.search(r"\b[A-Z][a-z]+(?:an|ese|ish|i)\s+$", before)  # "another Syrian general"
             plural = m.group(0).lower().endswith("s")
-            if low in ("major", "general", "private") and not (capital_name or (article and not word[0].isupper()) or
-                                                               (article and word[0].isupper())):
+            if low in ("major", "general", "private") and not (capital_name or article or
+                                                               (low == "private" and m.group(0).lower().endswith("s"))):
                 continue
             named = re.match(r"\s+[A-Z][a-z]+\s+[A-Z]", text[m.end():m.end() + 30])
             owner = re.search(r"(?:\d|\))\s+$|(?i:battalion|column|company|unit|division|brigade)['’]?s?\s+$", before)
             if low in ("officer", "commander") and not (article or plural or capital_name or named or owner):
                 continue
             if low == "private" and not (capital_name or re.match(r"(?i)privates\b", m.group(0)) or article):
+                continue
+            if low == "private" and not article and not capital_name and re.match(r"(?i)privates\b", m.group(0)) \
+                    and not re.search(r"(?i)\b(?:were|are|mostly|including|and|of\s+them)\s+$", before) \
+                    and not re.match(r"\s+and\s+\w+", text[m.end():m.end() + 20]):
                 continue
         if low in ("general",) and re.match(r"(?i)\s+(?:public|election|secretary|strike|assembly|staff)", text[m.end():m.end() + 12]):
             continue

@@ -23,8 +23,14 @@ class Sentence:
     weight: float
 
 
+_TEASER = re.compile(r"(?i)^(?:related|read\s+more|also\s+read|read\s+also|see\s+also|more\s+on\s+this|recommended|you\s+may\s+also\s+like|"
+                     r"latest|trending|most\s+read)\s*[:|–—-]")
+
+
 def line_weight(line: str) -> float:
     s = line.strip()
+    if _TEASER.match(s):
+        return 0.15  # "Related: Junta troops torch village": a link to another story
     if s.endswith(("...", "…")):
         return 0.3
     if _CAPTION.search(s):
