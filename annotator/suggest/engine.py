@@ -40,7 +40,7 @@ _BASED = re.compile(r"(?i)\b(?:based|stationed|headquartered|garrisoned|deployed
 _AT = re.compile(r"(?i)\b(?:in|at|near|outside|inside|around)\s+(?:the\s+(?:town|city|village|township)\s+of\s+)?$")
 _SINCE = re.compile(r"(?i)\b(?:since|until|before|after)\s+(?:early\s+|late\s+|mid-?)?(?:the\s+)?$")
 _HARM = re.compile(r"(?i)^[^.;]{0,40}?\b(?:killed|dead|died|injured|wounded|civilians|displaced|arrested|detained|abducted|captured|flee(?:ing)?\s+their\s+homes)\b")
-_HARM_NEAR = re.compile(r"(?i)\b(?:killed|killing|dead|died|injured|wounded|crackdown|air\s*strikes?|shelling|shelled|bomb(?:ing|ed)|massacre|displaced)\b")
+_HARM_NEAR = re.compile(r"(?i)\b(?:killed|killing|dead|died|injured|wounded|crackdown|air\s*strikes?|shelling|shelled|bomb(?:s|ing|ed)?|massacre|displaced|torch(?:ed|ing)?|burn(?:ed|t|ing))\b")
 _SINCE_CLAUSE = re.compile(r"(?i)\bsince\b[^.,;]{0,70}$")
 _NAMED = re.compile(r"[A-Z][\w’'-]+(?:\s+[A-Z][\w’'-]+)*,\s*$")
 _SPEAKER = re.compile(r"(?i)\s*(?:\)\s*)?(?:['’]s\s+)?(?:\w+\s+)?(?:said|says|told|spokes\w+|statement|announced|claimed|reported)\b")
@@ -56,7 +56,7 @@ _BACKGROUND_DATE = re.compile(r"(?i)\b(?:(?:coup|takeover|seized\s+power|war\s+(
 _NAMED_EVENT_AFTER = re.compile(r"(?i),?\s*(?:military\s+)?(?:coup|putsch|takeover|anniversary|elections?|uprising|revolution|earthquake|"
                                 r"offensive|operation|ceasefire|invasion|Operation\s+\d+)\b")
 _SAID_BEFORE = re.compile(r"(?i)\b(?:said|says|told|announced|reported|confirmed|posted|stated|added|statement|interview|video|"
-                          r"press\s+conference|briefing|published|released)\b[^.;,]{0,30}$")
+                          r"press\s+conference|briefing|published|released)\b[^.;,]{0,45}$")
 _AFTER_EVENT = re.compile(r"(?i),?\s+(?:a|one|two|three|a\s+few|several)\s+(?:days?|nights?|weeks?)\s+(?:after|later)\b")
 _DATELINE_AFTER = re.compile(r"\s*(?:\([A-Za-z .]{2,20}\)\s*)?[\u2014\u2013]|\s+-\s")
 _RANK_GROUP_CUE = re.compile(r"(?i)\b(?:includ(?:ed|ing|es)|among\s+(?:them|those|whom|the\s+\w+)|led\s+by|along\s+with|together\s+with|"
@@ -82,6 +82,9 @@ _TARGET_BEFORE = re.compile(r"(?i)\b(?:on|against|attack(?:s|ed|ing)?\s+(?:on\s+
                             r"serving\s+(?:under|for)|under|oppos\w+|resist\w*|pro|backed\s+by|armed\s+by)\s+(?:the\s+)?$|-$")
 _TARGET_AFTER = re.compile(r"(?i)(?:['’]s)?\s+(?:positions?|aircraft|jets?|air\s*strikes?|bases?|outposts?|convoys?|garrisons?|rule|"
                            r"government|leaders?|leadership|authorities|denies|denied|has\s+armed|armed|-backed|-allied)\b")
+_NAMED_SIDE = re.compile(r"\s+(?:(?:over|themselves|himself|herself)\s+)?(?:to|with)\s+(?:the\s+)?(?P<name>(?:[A-Z][\w'’-]+\s+){0,4}"
+                         r"(?:Army|Forces?|Front|Alliance|Brotherhood|Council|Organi[sz]ation|Movement|Government|Brigade|Rifles|Guards?|"
+                         r"Militia|Command|Fighters|Rebels|Coalition))\b")
 _CAP = re.compile(r"(?<=[\w,;)’'] )[A-Z][a-z][\w’'-]*")
 
 
@@ -299,6 +302,11 @@ class SuggestionEngine:
             m = _AUTHORITIES.search(text[s:e])
             if m:
                 out.append(Mention("receiving_side", m.group(1), s + m.start(1), s + m.end(1), ctx.score(s, e, 0.5)))
+            # "surrendered to the Chin Brotherhood": a group the data files do not know, named as written
+            m = _NAMED_SIDE.match(text, e)
+            if m and not any(m.start("name") <= gs < m.end("name") for gs, ge, g in ctx.groups()) and not _places.is_country(m.group("name")):
+                out.append(Mention("receiving_side", m.group("name"), m.start("name"), m.end("name"),
+                                   ctx.score(m.start("name"), m.end("name"), 0.45)))
             # "the TNLA said ... had surrendered to its fighters": the group speaking received them
             m = _TO_ITS.match(text, e)
             if m:
@@ -501,8 +509,9 @@ class SuggestionEngine:
                     and p["level"] in ("place", "admin1"):
                 base -= 0.3  # "the ethnic Kokang force": a people or a group, not where it happened
             if re.search(r"(?i)\b(?:analysts?|spokes(?:man|woman|person)|officials?|residents?|sources?|researchers?|reporters?|journalists?|"
-                         r"correspondents?|activists?|leadership|office|headquarters|taken|moved|transferred|sent|brought|relocated)\s+"
-                         r"(?:\w+\s+){0,3}?(?:based\s+)?(?:in|to|at)\s+(?:a\s+\w+\s+in\s+)?(?:the\s+)?$", before):
+                         r"correspondents?|activists?|leadership|office|headquarters|taken|moved|transferred|sent|sends|send|sending|"
+                         r"reinforcements?|brought|relocated)\s+"
+                         r"(?:\w+\s+){0,3}?(?:based\s+)?(?:in|to|at)\s+(?:(?:a|the)\s+\w+\s+in\s+)?(?:the\s+)?$", before):
                 base -= 0.25  # "a security analyst in Mae Sot", "taken to a camp in Hatay": not where it happened
             if not ctx.trigger_in_sentence(p["start"]) and re.search(r"(?i)\b(?:fighting|clashes|battles?|offensive)\b", text[ctx.floor(p["start"], 80):p["start"]]):
                 base -= 0.15  # "Fighting has continued in Loikaw": the war around it
@@ -605,6 +614,8 @@ class SuggestionEngine:
                 base -= 0.35  # "LOIKAW, 20 November 2023 — ...": where and when the story was filed
             if d["precision"] == "relative" and re.match(r"(?i)(?:this|earlier\s+this|last)\s+(?:year|month|week)", d["text"]):
                 base -= 0.05  # a vague period: an exact day in the same sentence should win
+            if re.match(r"(?i)this\s+(?:year|month)$", d["text"]) or re.match(r"(?i)\s+(?:alone|so\s+far)\b", text[d["end"]:d["end"] + 10]):
+                base -= 0.15  # "the first defection from the navy this year": a scope, not when it happened
             if not ctx.trigger_in_sentence(d["start"]):
                 base -= 0.05
             out.append(Mention("date", d["value"], d["start"], d["end"], ctx.score(d["start"], d["end"], base), {"text": d["text"]}))
