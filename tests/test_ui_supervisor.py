@@ -105,3 +105,22 @@ def test_package_for_a_coder_without_articles_says_why(make_window, seed_project
         dlg.make_button.click()
     assert "no assigned articles" in blocker.args[0] and "not made" in dlg.result.text()
     assert not (tmp_path / "idle.annotator").exists()
+
+
+def test_package_and_merge_are_for_the_main_project(make_window, seed_project, qtbot, tmp_path, monkeypatch):
+    from PySide6.QtWidgets import QMessageBox
+    from annotator.workflow.package import make_package
+    assign(seed_project, "ana", per_article=1, seed=3)
+    make_package(seed_project, "ana", tmp_path / "ana.annotator")
+    told = []
+    monkeypatch.setattr(QMessageBox, "information", lambda *a, **k: told.append(a[2]))
+    pkg = Project.open(tmp_path / "ana.annotator")
+    win = make_window(pkg, coder="ana")
+    try:
+        win.action_map["make_package"].trigger()
+        win.action_map["merge"].trigger()
+        assert len(told) == 2 and all("work package for ana" in t for t in told)
+        assert getattr(win, "last_package_dialog", None) is None
+    finally:
+        win.close()
+        pkg.close()

@@ -329,8 +329,20 @@ class MainWindow(QMainWindow):
         AssignDialog(self.project, self).exec()
         self.reload_queue()
 
+    def _refuse_in_package(self, what: str) -> bool:
+        """Packages and merges belong to the main project: say so when this file is a work package."""
+        from annotator.ui.app import package_coder
+        owner = package_coder(self.project)
+        if owner is None:
+            return False
+        QMessageBox.information(self, what, f"{self.project.path.name} is the work package for {owner}. "
+                                f"{what} from the supervisor's main project, not from a package.")
+        return True
+
     def package_dialog(self) -> None:
         from annotator.ui.package_dialog import PackageDialog
+        if self._refuse_in_package("Make work packages"):
+            return
         self.form.flush()  # the package takes what is saved
         dlg = PackageDialog(self.project, self)
         self.last_package_dialog = dlg
@@ -338,6 +350,8 @@ class MainWindow(QMainWindow):
 
     def merge_dialog(self) -> None:
         from annotator.ui.merge_dialog import run_merge
+        if self._refuse_in_package("Merge coder files"):
+            return
         self.form.flush()
         run_merge(self)
 
