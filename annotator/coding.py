@@ -116,11 +116,17 @@ class CodingStore:
         return None
 
     def set_status(self, article_id: str, status: str) -> None:
-        """Set the coding's status; "flagged" also checks the flag field, leaving "flagged" clears it."""
+        """Set the coding's status; "flagged" also checks the flag field, leaving "flagged" clears it.
+
+        "done" leaves a flagged coding flagged (flagged is itself a finished status, and the codings importer
+        marks an article done after setting its fields, flag included); remove the flag to mark it done.
+        """
         if status not in STATUSES:
             raise ValueError(f"unknown status {status!r}; one of {', '.join(STATUSES)}")
         with self.project.session() as s:
             c = self._coding(s, article_id)
+            if status == "done" and c.status == "flagged" and self.flag_field() is not None:
+                return
             if c.status != status:
                 was_flagged = c.status == "flagged"
                 self._audit(s, "status", entity="codings", entity_id=c.id, article_id=article_id, old=c.status, new=status)

@@ -63,3 +63,20 @@ def test_flag_on_a_new_article_returns_to_in_progress(seed_project):
     assert store.load(aid).status == "flagged"
     store.set_value(aid, None, "flag", None)
     assert store.load(aid).status == "in_progress"
+
+
+def test_done_keeps_a_flag_and_the_interchange_round_trip_keeps_it(seed_project, tmp_path):
+    store = CodingStore(seed_project, "ann")
+    aid = _first_article(seed_project)
+    store.set_value(aid, None, "flag", {"value": True})
+    store.set_status(aid, "done")
+    assert store.load(aid).status == "flagged" and _flag(store, aid)
+    import json
+    from annotator.interchange import export_codings, import_codings
+    items = export_codings(seed_project, coder="ann")
+    assert items[0]["flag"] is True
+    out = tmp_path / "codings.json"
+    out.write_text(json.dumps(items), encoding="utf-8")
+    import_codings(seed_project, out, "ann2")
+    other = CodingStore(seed_project, "ann2")
+    assert other.load(aid).status == "flagged" and _flag(other, aid)
