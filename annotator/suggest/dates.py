@@ -25,7 +25,7 @@ _MY = re.compile(r"\b(?:(?:early|mid|late|mid-|end of|the end of)\s*)?" + _MON +
 _MONTH_ONLY = re.compile(r"\b(?:in|since|during|by|early|late|mid-?|this|last)\s+" + _MON.replace("May|", "") + r"\b(?!\s+\d)")
 _YEAR = re.compile(r"\b(?:in|since|during|by|of|early|late|mid-?)\s+(?P<year>(?:19|20)\d\d)\b")
 _WEEKDAY = re.compile(r"(?i)\b(?P<pre>on|last|this|early|late|since|on\s+the\s+night\s+of)?\s*(?P<wd>" + _WD + r")\b")
-_RELATIVE = re.compile(r"(?i)\b(?P<what>yesterday|today|last\s+month|this\s+month|earlier\s+this\s+month|last\s+year|this\s+year|earlier\s+this\s+year|last\s+week|this\s+week|earlier\s+this\s+week|(?:last|this)\s+weekend)\b")
+_RELATIVE = re.compile(r"(?i)\b(?P<what>yesterday|today|last\s+month|this\s+month|earlier\s+this\s+month|last\s+year|this\s+year|earlier\s+this\s+year|last\s+week|this\s+week|earlier\s+this\s+week|(?:last|this|over\s+the|at\s+the)\s+weekend)\b")
 
 
 def _mk(y, m, d) -> str | None:
@@ -183,6 +183,9 @@ def find_dates(text: str, ref: dt.date | None) -> list[dict]:
                 value = str(ref.year - 1)
             elif what in ("this year", "earlier this year"):
                 value = str(ref.year)
+            elif what in ("over the weekend", "at the weekend"):
+                sunday = ref - dt.timedelta(days=(ref.weekday() + 1) % 7 or 7)  # the latest Sunday before the date
+                value = _span_value(sunday - dt.timedelta(days=1), sunday)
             elif what in ("last week", "this week", "earlier this week", "last weekend", "this weekend"):
                 # the calendar week before (or of) the reference date, at the precision it allows
                 monday = ref - dt.timedelta(days=ref.weekday() + (7 if what.startswith("last") else 0))

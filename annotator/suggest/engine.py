@@ -81,8 +81,8 @@ _DEMONYMS = {c["demonym"] for c in load("groups")["countries"].values()} | {
 _TARGET_BEFORE = re.compile(r"(?i)\b(?:on|against|attack(?:s|ed|ing)?\s+(?:on\s+)?|fight(?:s|ing)?|fought|serve\s+(?:under|for)|"
                             r"serving\s+(?:under|for)|under|oppos\w+|resist\w*|pro|backed\s+by|armed\s+by)\s+(?:the\s+)?$|-$")
 _TARGET_AFTER = re.compile(r"(?i)(?:['’]s)?\s+(?:positions?|aircraft|jets?|air\s*strikes?|bases?|outposts?|convoys?|garrisons?|rule|"
-                           r"government|leaders?|leadership|authorities|denies|denied|has\s+armed|armed|-backed|-allied)\b")
-_NAMED_SIDE = re.compile(r"\s+(?:(?:over|themselves|himself|herself)\s+)?(?:to|with)\s+(?:the\s+)?(?P<name>(?:[A-Z][\w'’-]+\s+){0,4}"
+                           r"government|leaders?|leadership|authorities|denies|denied|has\s+armed|armed|-backed|-allied|camps?)\b")
+_NAMED_SIDE = re.compile(r"\b(?:to|with|joined|joins|joining|join)\s+(?:the\s+|a\s+)?(?:local\s+)?(?P<name>(?:[A-Z][\w'’-]+\s+){0,4}"
                          r"(?:Army|Forces?|Front|Alliance|Brotherhood|Council|Organi[sz]ation|Movement|Government|Brigade|Rifles|Guards?|"
                          r"Militia|Command|Fighters|Rebels|Coalition))\b")
 _CAP = re.compile(r"(?<=[\w,;)’'] )[A-Z][a-z][\w’'-]*")
@@ -233,6 +233,8 @@ class SuggestionEngine:
                     speaker = True
                 elif re.match(r"\s*(?:spokes\w+|said|says|told|statement|leader|chairman|minister)", after, re.I):
                     base -= 0.1
+                if re.match(r"(?i)\s*\)?\s*(?:\([A-Z]{2,6}\)\s*)?(?:overran|overrun|attacked|captured|seized|shelled|ambushed|stormed|besieged|surrounded)\b", after):
+                    base -= 0.2  # "after the CNA overran their camp": the attackers, not necessarily the receivers
                 out.append(Mention("receiving_side", g.side, s, e, ctx.score(s, e, base), {"generic": g.generic, "speaker": speaker}))
             else:
                 base = 0.45
@@ -302,8 +304,9 @@ class SuggestionEngine:
             m = _AUTHORITIES.search(text[s:e])
             if m:
                 out.append(Mention("receiving_side", m.group(1), s + m.start(1), s + m.end(1), ctx.score(s, e, 0.5)))
-            # "surrendered to the Chin Brotherhood": a group the data files do not know, named as written
-            m = _NAMED_SIDE.match(text, e)
+            # "surrendered to the Chin Brotherhood", "switched sides and joined the Yaw Defence Force": a group the
+            # data files do not know, named as written
+            m = _NAMED_SIDE.search(text, s, min(sent.end, e + 80))
             if m and not any(m.start("name") <= gs < m.end("name") for gs, ge, g in ctx.groups()) and not _places.is_country(m.group("name")):
                 out.append(Mention("receiving_side", m.group("name"), m.start("name"), m.end("name"),
                                    ctx.score(m.start("name"), m.end("name"), 0.45)))
@@ -509,7 +512,7 @@ class SuggestionEngine:
                     and p["level"] in ("place", "admin1"):
                 base -= 0.3  # "the ethnic Kokang force": a people or a group, not where it happened
             if re.search(r"(?i)\b(?:analysts?|spokes(?:man|woman|person)|officials?|residents?|sources?|researchers?|reporters?|journalists?|"
-                         r"correspondents?|activists?|leadership|office|headquarters|taken|moved|transferred|sent|sends|send|sending|"
+                         r"correspondents?|activists?|leadership|office|headquarters|taken|moved|transferred|sent|sends|send|sending|ordered|posted|redeployed|"
                          r"reinforcements?|brought|relocated)\s+"
                          r"(?:\w+\s+){0,3}?(?:based\s+)?(?:in|to|at)\s+(?:(?:a|the)\s+\w+\s+in\s+)?(?:the\s+)?$", before):
                 base -= 0.25  # "a security analyst in Mae Sot", "taken to a camp in Hatay": not where it happened
@@ -615,7 +618,7 @@ class SuggestionEngine:
             if d["precision"] == "relative" and re.match(r"(?i)(?:this|earlier\s+this|last)\s+(?:year|month|week)", d["text"]):
                 base -= 0.05  # a vague period: an exact day in the same sentence should win
             if re.match(r"(?i)this\s+(?:year|month)$", d["text"]) or re.match(r"(?i)\s+(?:alone|so\s+far)\b", text[d["end"]:d["end"] + 10]):
-                base -= 0.15  # "the first defection from the navy this year": a scope, not when it happened
+                base -= 0.25  # "the first defection from the navy this year": a scope, not when it happened
             if not ctx.trigger_in_sentence(d["start"]):
                 base -= 0.05
             out.append(Mention("date", d["value"], d["start"], d["end"], ctx.score(d["start"], d["end"], base), {"text": d["text"]}))
