@@ -268,18 +268,20 @@ def load_codings(project, coders: list[str] | None = None, min_coders: int = 2,
         cur.execute(f"CREATE INDEX temp.{SEL}_article ON {SEL} (article_id)")
         codings = cur.execute(f"SELECT id, article_id, name, status FROM {SEL}").fetchall()
         n_all = cur.execute("SELECT COUNT(*) FROM codings").fetchone()[0] or 1
-        if 2 * len(codings) >= n_all:
+        sample = 2 * len(codings) < n_all
+        if not sample:
             # most codings are in: one sequential scan, the others' rows are skipped in Python (no event for them)
             fv_from = "field_values fv"
         else:
             # a sample: through the (coding, event, field) index from the selected codings only
             fv_from = f"{SEL} sel CROSS JOIN field_values fv ON fv.coding_id = sel.id"   # CROSS: sel first
+        # (without the join, rows of other codings are skipped in Python: they have no coding there)
+        ev_from = f"{SEL} sel CROSS JOIN events e ON e.coding_id = sel.id" if sample else "events e"
         events = cur.execute(
-            f"SELECT e.id, e.coding_id, e.position FROM {SEL} sel CROSS JOIN events e ON e.coding_id = sel.id "
-            "WHERE e.deleted = 0 AND e.proposed = 0").fetchall()
+            f"SELECT e.id, e.coding_id, e.position FROM {ev_from} WHERE e.deleted = 0 AND e.proposed = 0").fetchall()
         art_fvs = cur.execute(
-            f"SELECT fv.coding_id, fv.field, fv.value, fv.evidence_start, fv.evidence_end FROM {SEL} sel "
-            "CROSS JOIN field_values fv ON fv.coding_id = sel.id WHERE fv.event_id IS NULL").fetchall()
+            f"SELECT fv.coding_id, fv.field, fv.value, fv.evidence_start, fv.evidence_end FROM {fv_from} "
+            "WHERE fv.event_id IS NULL").fetchall()
         unfinished = cur.execute(
             f"WITH {fin} SELECT COUNT(*), COALESCE(SUM(EXISTS (SELECT 1 FROM fin WHERE fin.article_id = c.article_id)), 0) "
             f"FROM codings c JOIN coders co ON co.id = c.coder_id WHERE co.kind = 'coder' "
@@ -287,15 +289,20 @@ def load_codings(project, coders: list[str] | None = None, min_coders: int = 2,
             + (f" AND co.name IN ({','.join('?' * len(coders))})" if coders else ""),
             fin_params + list(FINISHED) + list(coders or [])).fetchone()
         labels = dict(cur.execute(
-            f"SELECT a.id, COALESCE(a.file_name, a.id) FROM articles a WHERE a.id IN (SELECT article_id FROM {SEL})"
-            ).fetchall())
-        # one row per distinct (field, value) with the ids of its events: SQLite groups in C, and Python
-        # makes a few hundred or thousand rows instead of one (with three strings) per stored value
-        ev_fvs = raw.cursor().execute(
-            f"SELECT fv.field, fv.value, group_concat(fv.event_id, char(31)) FROM {fv_from} "
-            "WHERE fv.event_id IS NOT NULL" + field_filter.replace("field IN", "fv.field IN")
-            + " GROUP BY fv.field, fv.value", field_params)
-        data = _build(codebook, items, by_field, codings, events, art_fvs, ev_fvs, labels, min_coders)
+            "SELECT a.id, COALESCE(a.file_name, a.id) FROM articles a"
+            + (f" WHERE a.id IN (SELECT article_id FROM {SEL})" if sample else "")).fetchall())
+        flt = field_filter.replace("field IN", "fv.field IN")
+        if sample:
+            # one row per distinct (field, value) with the ids of its events: SQLite groups in C, and Python
+            # makes a few thousand rows instead of one (with three strings) per stored value read by index
+            ev_fvs = raw.cursor().execute(
+                f"SELECT fv.field, fv.value, group_concat(fv.event_id, char(31)) FROM {fv_from} "
+                f"WHERE fv.event_id IS NOT NULL{flt} GROUP BY fv.field, fv.value", field_params)
+        else:  # a sequential scan streams faster than it sorts
+            ev_fvs = raw.cursor().execute(
+                f"SELECT fv.event_id, fv.field, fv.value FROM {fv_from} WHERE fv.event_id IS NOT NULL{flt}",
+                field_params)
+        data = _build(codebook, items, by_field, codings, events, art_fvs, ev_fvs, labels, min_coders, sample)
         del ev_fvs
         if not compared_only:
             by_event = {ev.event_id: ev for a in data.articles for ca in a.coders.values() for ev in ca.events}
@@ -314,7 +321,7 @@ def load_codings(project, coders: list[str] | None = None, min_coders: int = 2,
 
 
 def _build(codebook: Codebook, items: list[Item], by_field, codings, events, art_fvs, ev_fvs, labels,
-           min_coders: int) -> ProjectData:
+           min_coders: int, grouped: bool) -> ProjectData:
     by_coding: dict[str, CoderArticle] = {}
     for cid, aid, name, status in codings:
         by_coding[cid] = CoderArticle(name, cid, status or "new")
@@ -335,18 +342,15 @@ def _build(codebook: Codebook, items: list[Item], by_field, codings, events, art
             ca.values[fname] = parsed
             if start is not None and end is not None:
                 ca.evidence[fname] = (start, end)
-    # event values: each distinct (field, JSON text) comes once, with its events; parsed and encoded once
+    # event values: each distinct (field, JSON text) is parsed and encoded once
     fields = {f.name: f for f in codebook.fields}
     domains: list[dict[Any, int]] = [{} for _ in items]
     entries: list[list[tuple[int, int]]] = []
     ent_rows = array("q")   # per stored value: its event's row and its entry (compact: a million of each)
     ent_ids = array("q")
     get_event = by_event.get
-    for fname, value, ids in ev_fvs:
-        evs = [e for e in map(get_event, ids.split("\x1f")) if e is not None]
-        if not evs:
-            continue  # deleted or proposed events, or codings not compared
-        parsed = _json(value) or {}
+
+    def encode(fname: str, parsed: Any) -> int:
         put: list[tuple[int, int]] = []
         f = fields.get(fname)
         if f is not None and fname in by_field:
@@ -359,12 +363,38 @@ def _build(codebook: Codebook, items: list[Item], by_field, codings, events, art
                     if code is None:
                         code = dom[v] = len(dom)
                     put.append((k, code))
-        entry = len(entries)
         entries.append(put)
-        for ev in evs:
-            ev.values[fname] = parsed
-        ent_rows.extend([ev.row for ev in evs])
-        ent_ids.extend([entry] * len(evs))
+        return len(entries) - 1
+
+    if grouped:  # rows (field, value, event ids separated by \x1f)
+        for fname, value, ids in ev_fvs:
+            evs = [e for e in map(get_event, ids.split("\x1f")) if e is not None]
+            if not evs:
+                continue  # deleted or proposed events, or codings not compared
+            parsed = _json(value) or {}
+            entry = encode(fname, parsed)
+            for ev in evs:
+                ev.values[fname] = parsed
+            ent_rows.extend([ev.row for ev in evs])
+            ent_ids.extend([entry] * len(evs))
+    else:  # rows (event id, field, value)
+        cache: dict[str, dict[Any, tuple[Any, int]]] = {}
+        last_eid, ev = None, None
+        for eid, fname, value in ev_fvs:
+            if eid != last_eid:  # an event's values are usually stored together: one lookup per event
+                last_eid, ev = eid, get_event(eid)
+            if ev is None:
+                continue  # deleted or proposed event, or a coding not compared
+            per_field = cache.get(fname)
+            if per_field is None:
+                per_field = cache[fname] = {}
+            hit = per_field.get(value)
+            if hit is None:
+                parsed = _json(value) or {}
+                hit = per_field[value] = (parsed, encode(fname, parsed))
+            ev.values[fname] = hit[0]
+            ent_rows.append(ev.row)
+            ent_ids.append(hit[1])
     codes = np.full((len(by_event), len(items)), -1, dtype=np.int64)
     if ent_rows:
         sizes = np.array([len(e) for e in entries], dtype=np.int64)
