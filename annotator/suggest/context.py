@@ -176,9 +176,9 @@ class Context:
             if _POLICY.search(rest):
                 force *= 0.4  # "will pardon deserters who return to their units": policy, not an event
             hits.append((w * sent.weight * force, sent.weight))
-        # headline-like lines (a page's own title, but also related-post titles) only back up the body
-        body = any(sw != 0.8 and h >= 0.3 for h, sw in hits)
-        hits = sorted((h if body or sw != 0.8 else h * 0.4 for h, sw in hits), reverse=True)
+        # headline-like lines (a page's own title, but also related-post titles) and teasers only back up the body
+        body = any(sw >= 0.5 and sw != 0.8 and h >= 0.3 for h, sw in hits)
+        hits = sorted((h if body or (sw != 0.8 and sw >= 0.5) else h * 0.4 for h, sw in hits), reverse=True)
         p = 1.0
         for h in hits[:6]:
             p *= 1 - 0.75 * h

@@ -34,7 +34,8 @@ from annotator.suggest.resources import alternation, data_hash, load
 
 ENGINE_VERSION = "1"
 
-_SIDE_LINK = re.compile(r"(?i)(?<!according )(?<!according  )\b(?:to|into|joined|joining|join|joins|with|alongside|welcomed\s+by|received\s+by|sheltered\s+by)\s+(?:the\s+)?(?:(?!(?:after|before|when|while|in|on|at|near|as|because|following|during|by|from|of)\b)[\w’'-]+\s+){0,3}$")
+_SIDE_LINK = re.compile(r"(?i)(?<!according )(?<!according  )\b(?:to|into|joined|joining|join|joins|with|alongside|welcomed\s+by|received\s+by|sheltered\s+by|"
+                        r"(?:held|controlled|run)\s+by)\s+(?:the\s+)?(?:(?!(?:after|before|when|while|in|on|at|near|as|because|following|during|by|from|of)\b)[\w’'-]+\s+){0,3}$")
 _FROM_LINK = re.compile(r"(?i)\b(?:from|of|left|quit|deserted|abandoned)\s+(?:the\s+)?(?:[\w’'-]+\s+){0,2}$")
 _BASED = re.compile(r"(?i)\b(?:based|stationed|headquartered|garrisoned|deployed|sent|sending|reinforcements?|troops)\s+(?:\w+\s+)?(?:in|at|from)\s+(?:the\s+(?:town|city|village)\s+of\s+)?$|\bfrom\s+(?:the\s+)?$")
 _AT = re.compile(r"(?i)\b(?:in|at|near|outside|inside|around)\s+(?:the\s+(?:town|city|village|township)\s+of\s+)?$")
@@ -74,6 +75,7 @@ _PREP_PLACE = re.compile(r"\b(?P<prep>near|outside|in|at|around)\s+(?:the\s+)?(?
                          r"(?P<name>[A-Z][a-z][\w’'-]+(?:[ -][A-Z][a-z][\w’'-]+)?)(?![\w’'-])")
 _NOT_PLACES = {"January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November",
                "December", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday", "The", "This", "That",
+               "Brig", "Gen", "Col", "Capt", "Maj", "Lt", "Sgt", "Cpl", "Pte", "Lieutenant", "Captain", "Major", "General",
                "His", "Her", "Their", "Its", "Our", "He", "She", "They", "It", "We", "Telegram", "Facebook", "Twitter", "Geneva"}
 _DEMONYMS = {c["demonym"] for c in load("groups")["countries"].values()} | {
     "Ukrainian", "Russian", "Syrian", "Sudanese", "Indian", "Thai", "Chinese", "Burmese", "Karen", "Karenni", "Kachin", "Chin",
@@ -233,6 +235,10 @@ class SuggestionEngine:
                     speaker = True
                 elif re.match(r"\s*(?:spokes\w+|said|says|told|statement|leader|chairman|minister)", after, re.I):
                     base -= 0.1
+                if re.match(r"(?i)\s*\)?\s*(?:\([A-Z]{2,6}\)\s*)?(?:said\s+|confirmed\s+|says\s+)?(?:that\s+)?(?:it|they)?\s*(?:had\s+|has\s+|have\s+)?"
+                            r"(?:received|welcomed|accepted|took\s+in|taken\s+in|sheltered|is\s+sheltering|was\s+sheltering)\s+(?:\w+\s+){0,2}"
+                            r"(?:defectors?|deserters?|soldiers|troops|men|officers|policemen)\b", after):
+                    base += 0.3  # "The KNLA confirmed it had received five defectors"
                 if re.match(r"(?i)\s*\)?\s*(?:\([A-Z]{2,6}\)\s*)?(?:overran|overrun|attacked|captured|seized|shelled|ambushed|stormed|besieged|surrounded)\b", after):
                     base -= 0.2  # "after the CNA overran their camp": the attackers, not necessarily the receivers
                 out.append(Mention("receiving_side", g.side, s, e, ctx.score(s, e, base), {"generic": g.generic, "speaker": speaker}))
@@ -470,7 +476,7 @@ class SuggestionEngine:
                     continue
                 ent_text = text[start_char:end_char]
                 name = re.sub(r"^(?i:the)\s+", "", ent_text).strip()
-                if not name or name in ctx.country_words or name in _DEMONYMS or re.search(r"(?:ian|ese|ish)$", name) and not _places.lookup_place(name):
+                if not name or name in ctx.country_words or name in _DEMONYMS or name in _NOT_PLACES or re.search(r"(?:ian|ese|ish)$", name) and not _places.lookup_place(name):
                     continue  # "Ukrainian": a people, not a place
                 rec = _places.lookup_place(name) if len(name) > 2 else None
                 level = "ner"

@@ -133,11 +133,18 @@ class Gazetteer:
             taken[s:m.end()] = b"\x01" * (m.end() - s)
         # "Chanayethazan Township police station", "Monywa No. 2 police station": a station is a place of its own
         for m in _STATION.finditer(text):
-            inner = [d for d in out if m.start() <= d["start"] < m.end()]
-            if not inner:
+            start = m.start()
+            owner = re.match(r"[\w’'-]+['’]s\s+", m.group(0))
+            if owner:
+                start += owner.end()  # "Bhamo's Myoma police station": the station is Myoma's
+            inner = [d for d in out if start <= d["start"] < m.end() or d["start"] < start < d["end"]]
+            if inner and inner[0]["start"] < start and not owner:
+                start = inner[0]["start"]  # "Pyin Oo Lwin police station": the whole town name
+            first = text[start:m.end()].split()[0]
+            if not inner and first in _STOP_FIRST | {"Police", "Township", "Its", "Their", "His", "Her", "Our", "Your"}:
                 continue
-            rec = inner[0]
-            out.append(dict(start=m.start(), end=m.end(), text=m.group(0), name=m.group(0), admin1=rec["admin1"],
+            rec = inner[0] if inner else {"admin1": None, "lat": None, "lon": None}
+            out.append(dict(start=start, end=m.end(), text=text[start:m.end()], name=text[start:m.end()], admin1=rec["admin1"],
                             lat=rec["lat"], lon=rec["lon"], level="site"))
         # "a hilltop outpost east of Loikaw", "a checkpoint on the road between Demoso and Loikaw": the site, as written
         for m in _SITE.finditer(text):
@@ -160,7 +167,7 @@ _SITE = re.compile(r"\b(?:a|an|the|their|its|his|her|[A-Za-z]+['’]s)\s+(?P<sit
                    r"\s+(?:(?:about\s+|some\s+)?(?:\d+\s+(?:km|kilometres|kilometers|miles)\s+)?(?:north|south|east|west|northeast|northwest|southeast|southwest)(?:ern)?\s+of|"
                    r"near|on\s+the\s+(?:road|highway)\s+(?:between|from|to|near)|between)"
                    r"\s+(?:the\s+)?(?:town\s+of\s+)?(?P<place>[A-Z][\w’'-]+(?:\s+[A-Z][\w’'-]+)?(?:\s+(?:and|to)\s+[A-Z][\w’'-]+(?:\s+[A-Z][\w’'-]+)?)?))")
-_STATION = re.compile(r"\b(?:[A-Z][\w’'-]+\s+){1,2}(?:Township\s+|No\.\s*\d+\s+)?(?:police|Police)\s+(?:station|Station|outpost|Outpost)\b")
+_STATION = re.compile(r"\b(?:[A-Z][\w’'-]+\s+){1,3}(?:Township\s+|No\.\s*\d+\s+)?(?:police|Police)\s+(?:station|Station|outpost|Outpost)\b")
 
 
 @lru_cache(maxsize=1)

@@ -27,6 +27,11 @@ _TEASER = re.compile(r"(?i)^(?:related|read\s+more|also\s+read|read\s+also|see\s
                      r"latest|trending|most\s+read)\s*[:|–—-]")
 
 
+_LINKS_HEADING = re.compile(r"(?i)^(?:related(?:\s+(?:posts?|stories|news|articles?|coverage))?|read\s+more|more\s+(?:stories|news|from\s+\w+)|"
+                            r"most\s+(?:read|popular|viewed)|you\s+may\s+also\s+like|recommended(?:\s+for\s+you)?|latest(?:\s+news)?|"
+                            r"trending(?:\s+now)?|editor['’]s\s+picks?|top\s+stories)\s*:?$")
+
+
 def line_weight(line: str) -> float:
     s = line.strip()
     if _TEASER.match(s):
@@ -78,12 +83,19 @@ def split_sentences(text: str) -> list[Sentence]:
         if key:
             seen[key] = seen.get(key, 0) + 1
     body_seen = False
+    links = False  # under a "Related Posts" / "Most Read" heading: links to other stories
     for line in lines:
         lstart, lend = pos, pos + len(line)
         pos = lend + 1
         if not line.strip():
             continue
         w = line_weight(line)
+        if _LINKS_HEADING.match(line.strip()):
+            links = True
+        elif links and w == 1.0 and len(line) > 150:
+            links = False
+        if links:
+            w = min(w, 0.15)
         if seen.get(line.strip(), 0) > 1:
             w = min(w, 0.3)  # menus and teaser titles repeat on saved web pages
         if w == 0.8 and body_seen:
