@@ -219,3 +219,49 @@ def test_invitations_make_no_events(rules_engine):
             "defect, citing a policy that supports defectors surrendering with weapons.")
     events = rules_engine.suggest(text)["events"]
     assert len(events) == 1 and events[0]["mode"] == "aggregate"
+
+
+# --------------------------------------------------------------------------- later rules
+
+def test_weekend_and_scope_words():
+    import datetime as dt
+    found = find_dates("Seventeen soldiers went AWOL over the weekend.", dt.date(2024, 8, 20))
+    assert [d["value"] for d in found] == ["2024-08"]  # 17-18 August
+
+
+def test_scopes_are_not_event_dates(rules_engine):
+    r = rules_engine.suggest("Date: 2024-09-27\n\nEight sailors defected to the Arakan Army (AA) on Wednesday, the first "
+                             "defection from the navy in Rakhine State this year.")
+    assert values(r, "date") == ["2024-09-25"]
+
+
+def test_groups_no_data_file_knows_are_offered_as_written(rules_engine):
+    r = rules_engine.suggest("A militia leader and 30 of his members switched sides and joined the Yaw Defence Force (YDF) "
+                             "on Tuesday, handing over 25 guns.")
+    assert "Yaw Defence Force" in values(r, "receiving_side")
+    assert (31, 31) in [(c["min"], c["max"]) for c in r["fields"]["count"][:2]]
+
+
+def test_a_group_that_received_defectors_is_the_receiving_side(rules_engine):
+    r = rules_engine.suggest("A corporal and four privates left their base in Hmawbi on Oct. 5 and reached territory "
+                             "held by the Karen National Liberation Army. The KNLA confirmed it had received five defectors.",
+                             published="2024-10-09")
+    assert values(r, "receiving_side", 1) == ["KNU/KNLA"]
+    assert values(r, "date", 1) == ["2024-10-05"]
+    assert (5, 5) in [(c["min"], c["max"]) for c in r["fields"]["count"][:1]]
+
+
+def test_related_links_alone_do_not_make_a_page_relevant(rules_engine):
+    page = ("Home\nNews\nJunta sets December date for election\n"
+            "The election commission said on Thursday that the first phase of the vote will be held in December in 102 "
+            "townships, despite fighting across much of the country, and that parties must register by October.\n"
+            "Related Posts\nTwenty soldiers defect to KNLA in Hpapun...\nPolice officers join CDM in Mandalay...\n"
+            "KNDF says junta troops surrendered in Loikaw...\nMost Read\n")
+    r = rules_engine.suggest(page)
+    assert r["relevant"] < 0.5 and r["events"] == []
+
+
+def test_thai_forces_are_named_as_written(rules_engine):
+    r = rules_engine.suggest("About 200 soldiers crossed into Thailand on Tuesday and surrendered to the Thai army after "
+                             "their positions near Myawaddy were overrun.")
+    assert values(r, "receiving_side", 1) == ["Thai army"]
