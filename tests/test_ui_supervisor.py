@@ -124,3 +124,18 @@ def test_package_and_merge_are_for_the_main_project(make_window, seed_project, q
     finally:
         win.close()
         pkg.close()
+
+
+def test_cancelled_merge_lists_the_files_not_merged(qtbot, seed_project, tmp_path):
+    from annotator.ui.merge_dialog import MergeReportDialog
+    from annotator.ui.workers import MergeJob
+    paths = [str(tmp_path / "a.annotator"), str(tmp_path / "b.annotator")]
+    job = MergeJob(str(seed_project.path), paths)
+    job.cancelled = True  # Cancel pressed before the first file
+    with qtbot.waitSignal(job.signals.done, timeout=5000) as blocker:
+        job.run()
+    assert blocker.args[0] == []
+    rep = MergeReportDialog([], None, None, paths)
+    qtbot.addWidget(rep)
+    assert [rep.files.item(i, 2).text() for i in range(2)] == ["not merged", "not merged"]
+    assert "Cancelled: 2 file(s) not merged" in rep.summary.text()
