@@ -71,7 +71,7 @@ _ASYLUM = re.compile(r"(?i)\b(?:asylum|protection|refuge|sanctuary|surrendered\s
 _AUTHORITIES = re.compile(r"\b((?:[A-Z][a-z]+\s+){1,2}(?:authorities|government|officials|police|army|military|embassy))\s+for\b")
 _TO_ITS = re.compile(r"(?i)\s+(?:\w+\s+){0,2}?(?:to|with|into)\s+(?:its|their)\s+(?:own\s+)?(?:fighters|forces|troops|members|units?|ranks|positions|men|side|custody|camp|base)\b")
 _SEPARATE = re.compile(r"(?i)[\"“]?(?:separately|in\s+a\s+separate|elsewhere|meanwhile|in\s+another|also\s+on|on\s+the\s+same\s+day)\b")
-_PREP_PLACE = re.compile(r"\b(?P<prep>near|outside|in|at|around)\s+(?:the\s+)?(?P<of>(?:town|city|village|area)\s+of\s+)?"
+_PREP_PLACE = re.compile(r"\b(?P<prep>near|outside|in|at|around|into|to)\s+(?:the\s+)?(?P<of>(?:town|city|village|area)\s+of\s+)?"
                          r"(?P<name>[A-Z][a-z][\w’'-]+(?:[ -][A-Z][a-z][\w’'-]+)?)(?![\w’'-])")
 _NOT_PLACES = {"January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November",
                "December", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday", "The", "This", "That",
@@ -87,6 +87,7 @@ _TARGET_AFTER = re.compile(r"(?i)(?:['’]s)?\s+(?:positions?|aircraft|jets?|air
 _NAMED_SIDE = re.compile(r"\b(?:to|with|joined|joins|joining|join)\s+(?:the\s+|a\s+)?(?:local\s+)?(?P<name>(?:[A-Z][\w'’-]+\s+){0,4}"
                          r"(?:Army|Forces?|Front|Alliance|Brotherhood|Council|Organi[sz]ation|Movement|Government|Brigade|Rifles|Guards?|"
                          r"Militia|Command|Fighters|Rebels|Coalition))\b")
+_TO_COUNTRY_ANY = re.compile(r"\b(?:to|into|in)\s+(?:neighbou?ring\s+)?([A-Z][a-z]+(?:\s+[A-Z][a-z]+)?)")
 _CAP = re.compile(r"(?<=[\w,;)’'] )[A-Z][a-z][\w’'-]*")
 
 
@@ -226,9 +227,10 @@ class SuggestionEngine:
             if as_side:
                 speaker = False
                 base = 0.15 if g.generic else 0.2
-                if ctx.trigger_in_sentence(s) and _SIDE_LINK.search(before) and ctx.trigger_before(s, 90) \
+                link = _SIDE_LINK.search(before)
+                if ctx.trigger_in_sentence(s) and link and ctx.trigger_before(s, 90) \
                         and not _LOST_TO.search(before) and not _HYPOTHETICAL.search(before):
-                    base += 0.42
+                    base += 0.25 if re.match(r"(?i)(?:held|controlled|run)\b", link.group(0)) else 0.42  # "an area held by": weaker
                 elif not g.generic and ctx.trigger_in_sentence(s) and (
                         _SPEAKER.match(after) or re.search(r"(?i)\baccording\s+to\s+(?:the\s+)?$", before)):
                     base += 0.15  # "20 soldiers surrendered, the KIA said": the group announcing it usually received them
@@ -306,6 +308,13 @@ class SuggestionEngine:
             m = _TO_COUNTRY.match(text, e)
             if m and _places.is_country(m.group(1)) and m.group(1) not in (ctx.country, "Myanmar", "Burma"):
                 out.append(Mention("receiving_side", m.group(1), m.start(1), m.end(1), ctx.score(m.start(1), m.end(1), 0.5)))
+            # "flew a MiG-21 to Jordan and asked for political asylum": the country asked
+            if asked and (s <= asked.start() < sent.end):
+                for cm in _TO_COUNTRY_ANY.finditer(text, sent.start, sent.end):
+                    name = cm.group(1)
+                    if _places.is_country(name) and name not in (ctx.country, "Myanmar", "Burma"):
+                        out.append(Mention("receiving_side", name, cm.start(1), cm.end(1), ctx.score(cm.start(1), cm.end(1), 0.45)))
+                        break
             # "asked Thai authorities for asylum": those authorities
             m = _AUTHORITIES.search(text[s:e])
             if m:
@@ -365,6 +374,11 @@ class SuggestionEngine:
                 base -= 0.25
             if _SPEAKER.match(text[c["end"]:c["end"] + 30]):
                 base -= 0.3  # "a brigade officer said": the source, not the people who left
+            if c["kind"] == "combined" and ctx.sents[ctx.sent_of(c["start"])].weight == 0.8:
+                base -= 0.2  # "Five soldiers and a sergeant quit ..." in a headline sums up separate reports
+            if re.match(r"(?i)\s+(?:who\s+)?(?:tried|attempted|planned|wanted)\b|[^.]{0,40}\b(?:were|was)\s+(?:caught|arrested|captured|detained|killed|executed|shot)\b",
+                        text[c["end"]:c["end"] + 60]):
+                base -= 0.3  # "Two other soldiers who tried to leave with him were caught"
             if c.get("total_with_family"):
                 base -= 0.25
             elif c.get("includes_family"):
@@ -373,7 +387,9 @@ class SuggestionEngine:
                     c["start"] <= gs < c["end"] and g.side and not g.actor for gs, ge, g in ctx.groups()):
                 base -= 0.3  # "according to two KNLA officers", "a KNLA officer said": the sources, the receiving side's men  # "200 people, 123 soldiers and 77 family members": the soldiers' figure is coded
             if c.get("part"):
-                base -= 0.3  # a part of a larger figure in the same sentence
+                base -= 0.45  # a part of a larger figure in the same sentence
+            if c["kind"] == "single" and c["start"] - ctx.sents[ctx.sent_of(c["start"])].start <= 3 and ctx.trigger_in_sentence(c["start"]):
+                base += 0.2  # "A Syrian army colonel also crossed into Jordan": the subject of its own report
             if c["kind"] == "single" and _NAMED.search(text, ctx.floor(c["start"], 40), c["start"]):
                 base += 0.25  # "Tin Min Tun, an acting major": a named person is a count of one
             extra = {k: c[k] for k in ("min", "max", "approx", "includes_family")}
@@ -415,10 +431,31 @@ class SuggestionEngine:
             sent_text = text[ctx.sents[si].start:ctx.sents[si].start + 40]
             if _SEPARATE.match(sent_text):
                 continue  # "Separately, a soldier from LIB 355 ...": an event of its own
+            if m.start - ctx.sents[si].start <= 3 and ctx.trigger_in_sentence(m.start):
+                continue  # "A Syrian army colonel also crossed into Jordan": the sentence is about him
             if any(g is not m and (g.extra["min"] or 0) > lo and abs(ctx.sent_of(g.start) - si) <= 2 and
                    not (g.start <= m.start < g.end) and not ctx.is_background(g.start) and
                    not (kind and _force_kind(g.extra["text"]) not in (None, kind)) for g in groups):
                 m.score -= 0.2
+        # "A Syrian army colonel also crossed into Jordan": a ranked person is a count of one
+        for r in ctx.ranks():
+            if r["text"].lower().endswith("s") or not ctx.trigger_in_sentence(r["start"]):
+                continue
+            a = re.search(r"(?i)\b(?:an?|one)\s+(?:[\w-]+\s+){0,3}$", text[ctx.floor(r["start"], 40):r["start"]])
+            if not a or any(m.start <= r["start"] < m.end for m in out):
+                continue
+            si = ctx.sent_of(r["start"])
+            if re.search(r"(?i)\b(?:including|included|among|with|along\s+with|led\s+by|and)\b[^.;]{0,60}$", text[ctx.floor(r["start"], 80):r["start"]]) \
+                    or any(ctx.sent_of(m.start) == si and (m.extra["min"] or 0) > 1 for m in out) \
+                    or (re.match(r"(?i)[\"“]?(?:the|they|among|including|of\s+them)\b", text[ctx.sents[si].start:ctx.sents[si].start + 12])
+                        and any(ctx.sent_of(m.start) == si - 1 and (m.extra["min"] or 0) > 1 for m in out)):
+                continue  # one of a group counted next to him
+            s0 = r["start"] - (len(text[ctx.floor(r["start"], 40):r["start"]]) - a.start())
+            extra = {"min": 1, "max": 1, "approx": False, "includes_family": False, "text": text[s0:r["end"]], "part": False}
+            base = 0.55 if s0 - ctx.sents[si].start <= 3 else 0.4  # the subject of its own report
+            if any(ctx.sent_of(m.start) == ctx.sent_of(r["start"]) and (m.extra["min"] or 0) > 1 for m in out):
+                base -= 0.2
+            out.append(Mention("count", text[s0:r["end"]], s0, r["end"], ctx.score(s0, r["end"], base), extra))
         for m in out:
             if re.match(r"\s+(?:were|was|are|is)\s+(?:among|part\s+of)\b", text[m.end:m.end + 20]):
                 m.score -= 0.25  # "X and three officers were among 20 troops": the total follows
@@ -438,7 +475,8 @@ class SuggestionEngine:
             after = text[r["end"]:r["end"] + 60]
             si = ctx.sent_of(r["start"])
             cue = _RANK_GROUP_CUE.search(text, max(sent.start, r["start"] - 120), r["start"]) or \
-                _APPOSITION.search(text[sent.start:r["start"]])
+                _APPOSITION.search(text[sent.start:r["start"]]) or \
+                re.match(r"(?i)(?:\s+[A-Z][\w’'-]+){0,3}\s*,?\s+(?:among|one\s+of|of)\s+(?:them|those|the\s+(?:group|men|defectors))\b", after)
             if cue:
                 base += 0.2  # "The group included ...", "Among them were a Maj. and ...", "led by Maj. ..."
                 if not ctx.trigger_in_sentence(r["start"]) and any(si - k in ctx.sent_trig for k in (1, 2, 3)):
@@ -484,13 +522,16 @@ class SuggestionEngine:
                     continue
                 if rec and rec["name"] in ctx.country_names or _places.is_country(name):
                     level = "country"
+                    if name not in ctx.country_words and ctx.trigger_in_sentence(start_char) and \
+                            re.search(r"(?i)\b(?:to|into|in)\s+(?:neighbou?ring\s+)?$", text[max(0, start_char - 20):start_char]):
+                        level = "abroad"  # "crossed into Turkey", "flew to Jordan": where it happened
                 found.append(dict(start=start_char + ent_text.index(name), end=end_char, text=name,
                                   name=rec["name"] if rec and rec.get("admin1") else name,  # outside the gazetteer: as written
                                   admin1=rec["admin1"] if rec else None,
                                   lat=rec["lat"] if rec else None, lon=rec["lon"] if rec else None, level=level))
         found += self._prepositional_places(ctx, found)
         base_by_level = {"place": 0.5, "pattern": 0.55, "landmark": 0.5, "admin1": 0.4, "learned": 0.6, "ner": 0.35, "country": 0.0,
-                         "site": 0.52, "region": 0.4, "world": 0.45, "near": 0.4}
+                         "site": 0.52, "region": 0.4, "world": 0.45, "near": 0.4, "abroad": 0.4}
         # admin1 of places named in each sentence, to fold "Hpapun in Kayin state" into one candidate
         sent_admin: dict[int, set] = {}
         for p in found:
@@ -565,7 +606,15 @@ class SuggestionEngine:
             for m in _PREP_PLACE.finditer(text, sent.start, sent.end):
                 s, e = m.start("name"), m.end("name")
                 name = m.group("name")
-                if any(taken[s:e]) or name in _NOT_PLACES or name in ctx.country_names or name in _DEMONYMS:
+                if any(taken[s:e]) or name in _NOT_PLACES or name in _DEMONYMS or name in ctx.country_words:
+                    continue
+                if _places.is_country(name) or name in ctx.country_names:
+                    if m.group("prep").lower() in ("in", "into", "to"):
+                        # "crossed into Turkey", "flew to Jordan": abroad, where it happened
+                        out.append(dict(start=s, end=e, text=name, name=name, admin1=None, lat=None, lon=None, level="abroad"))
+                        taken[s:e] = b"\x01" * (e - s)
+                    continue
+                if m.group("prep").lower() == "to":
                     continue
                 rec = _places.lookup_place(name)
                 if rec is not None and rec.get("lat") is not None:

@@ -21,7 +21,7 @@ _STOP_FIRST = {"The", "A", "An", "In", "This", "That", "Each", "Every", "Its", "
                "Another", "Home", "Read", "Karen", "Burmese", "Myanmar", "Military", "Junta", "Regime", "Border", "Which",
                "Islamic", "Union", "Nation", "Police", "Army", "Rakhine", "Shan", "Kachin", "Chin", "Mon", "Karenni", "Kayah", "Kayin"}
 _GENERIC = re.compile(r"\b((?:[A-Z][\w’'-]+\s+){1,4}?)(Village\s+Tract|village\s+tract|Village|village|Township|township|"
-                      r"Town|District|district|Ward|region|province|Province|oblast|Oblast|governorate|Governorate|state)\b")
+                      r"Town|town|District|district|Ward|region|province|Province|oblast|Oblast|governorate|Governorate|state)\b")
 _LANDMARK = re.compile(r"\b(?:(?:Border|Army|Military|Police|Hill|Outpost)\s+){0,2}(?:Milepost|Outpost|Camp|Hill|Bridge|Checkpoint|Gate)\s+(?:No\.\s*)?\d+\b")
 _RUN = re.compile(r"[A-Z][\w’'-]*(?:[ ][A-Z][\w’'-]*)*")
 _BARE_OK_BEFORE = re.compile(r"(?i)\b(?:in|to|from|across|into|of|near|throughout|and)\s+(?:the\s+)?(?:(?:northern|southern|eastern|western|central|northwestern|northeastern|southeastern|southwestern)\s+)?$")
@@ -123,6 +123,13 @@ class Gazetteer:
             rec = self.lookup(name)
             if rec is None and m.group(2).lower() in ("region", "province", "oblast", "governorate", "state"):
                 name_only = True
+            elif rec is None and m.group(2).lower() == "town":
+                if len(words) > 2:
+                    continue  # "Border Guard Force town": not a town's name
+                out.append(dict(start=s, end=m.end(), text=text[s:m.end()], name=name, admin1=None, lat=None, lon=None,
+                                level="pattern"))  # "Hseni town" -> Hseni
+                taken[s:m.end()] = b"\x01" * (m.end() - s)
+                continue
             else:
                 name_only = False
             out.append(dict(start=s, end=m.end(), text=text[s:m.end()],
