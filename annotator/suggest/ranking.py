@@ -3,6 +3,8 @@ candidate per value (best mention, plus a little for repetition), weak ones
 left out, states below the places in them."""
 from __future__ import annotations
 
+import re
+
 from annotator.suggest.context import Mention
 
 FIELDS = ("actor", "receiving_side", "unit", "count", "rank", "location", "date")
@@ -40,14 +42,26 @@ def rank_candidates(mentions: list[Mention], text: str) -> dict:
             cands.sort(key=lambda x: (-x[0], x[1].start))
         if f == "location":
             # a state or region goes below the more specific places in it ("Hpapun" before "Kayin State")
+            # a town named like its region ("Sagaing", "Magway") may stand for the region: it counts as one
+            def admin_like(m):
+                if m.extra.get("level") == "admin1":
+                    return m.value
+                a = m.extra.get("admin1") or ""
+                if m.extra.get("level") == "place" and a.split(" ")[0] == m.value and \
+                        not re.search(r"(?i)\b(?:town|city)\b", m.extra.get("text") or ""):
+                    return a
+                return None
             specific = {}
             for sc, m in cands:
-                if m.extra.get("level") != "admin1" and m.extra.get("admin1"):
+                if not admin_like(m) and m.extra.get("admin1"):
                     specific[m.extra["admin1"]] = max(specific.get(m.extra["admin1"], 0), sc)
-            cands = [(sc - 0.2 if m.extra.get("level") == "admin1" and specific.get(m.value, 0) >= sc - 0.2 else sc, m)
+            cands = [(sc - 0.2 if admin_like(m) and specific.get(admin_like(m), 0) >= sc - 0.2 else sc, m)
                      for sc, m in cands
                      # a state with a place in it scoring as well is not the place of the event
-                     if not (m.extra.get("level") == "admin1" and specific.get(m.value, 0) >= sc - 0.1)]
+                     if not (admin_like(m) and specific.get(admin_like(m), 0) >= sc - 0.1)]
+            # a foreign country after a place in Myanmar ("... near Mese and crossed into Thailand") goes below it
+            if any(m.extra.get("level") not in ("abroad", "country", "admin1", "region") for sc, m in cands):
+                cands = [(sc - 0.15 if m.extra.get("level") == "abroad" else sc, m) for sc, m in cands]
             cands.sort(key=lambda x: (-x[0], x[1].start))
         floor = max(THRESHOLD[f], (cands[0][0] - DELTA[f]) if cands else 0)
         if f == "receiving_side" and cands and cands[0][0] < floor and cands[0][0] >= FALLBACK_SIDE \
