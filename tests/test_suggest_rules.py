@@ -265,3 +265,11 @@ def test_thai_forces_are_named_as_written(rules_engine):
     r = rules_engine.suggest("About 200 soldiers crossed into Thailand on Tuesday and surrendered to the Thai army after "
                              "their positions near Myawaddy were overrun.")
     assert values(r, "receiving_side", 1) == ["Thai army"]
+
+
+def test_deadlines_are_ahead_and_not_event_dates(rules_engine):
+    import datetime as dt
+    assert [d["value"] for d in find_dates("if they return by June 30", dt.date(2024, 5, 2))] == ["2024-06-30"]
+    r = rules_engine.suggest("Date: 2024-05-02\n\nThe military said soldiers who deserted their units would not be "
+                             "punished if they returned by June 30.")
+    assert r["relevant"] < 0.5 and "2024-06-30" not in values(r, "date")

@@ -144,10 +144,13 @@ def find_dates(text: str, ref: dt.date | None) -> list[dict]:
             if ref is not None:
                 year = ref.year
                 rel = (m.groupdict().get("rel") or "").strip().lower()
+                ahead = re.search(r"(?i)\b(?:by|until|till|before|ahead\s+of|next|starting|from|deadline\s+of)\s+$", text[max(0, m.start() - 20):m.start()])
                 if rel.startswith("last"):
                     year -= 1
-                elif not rel and (mon, int(m.group("day"))) > (ref.month, ref.day):
-                    year -= 1  # a day later in the year than the dateline is last year's
+                elif rel.startswith("next"):
+                    year += 1
+                elif not rel and not ahead and (mon, int(m.group("day"))) > (ref.month, ref.day):
+                    year -= 1  # a day later in the year than the dateline is last year's (but "by June 30" is ahead)
                 value = _mk(year, mon, m.group("day"))
             add(m, value, "day")
     for m in _MONTH_ONLY.finditer(text):

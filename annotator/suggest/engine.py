@@ -676,6 +676,9 @@ class SuggestionEngine:
                 base -= 0.25  # "the first defection from the navy this year": a scope, not when it happened
             if not ctx.trigger_in_sentence(d["start"]):
                 base -= 0.05
+            value = d["value"]
+            if ctx.ref is not None and value[:1].isdigit() and value > ctx.ref.isoformat()[:len(value)]:
+                base -= 0.35  # after the article's own date: a deadline or a plan, not an event
             out.append(Mention("date", d["value"], d["start"], d["end"], ctx.score(d["start"], d["end"], base), {"text": d["text"]}))
         return out
 
