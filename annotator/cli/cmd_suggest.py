@@ -115,5 +115,6 @@ def format_table(result: dict, text: str) -> str:
     for n, ev in enumerate(result["events"], 1):
         count = ev["count"]["text"] if ev["count"] else "-"
         lines.append(f"  event {n}: {ev['actor']} -> {ev['receiving_side'] or '-'}; units {', '.join(ev['unit']) or '-'}; "
-                     f"count {count}; rank {', '.join(ev['rank']) or '-'}; at {ev['location'] or '-'}; date {ev['date'] or '-'}")
+                     f"count {count}; rank {', '.join(ev['rank']) or '-'}; at {ev['location'] or '-'}; date {ev['date'] or '-'}"
+                     f"; {ev.get('mode') or '-'}, {ev.get('salience') or '-'}")
     return "\n".join(lines)

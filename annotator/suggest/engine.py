@@ -32,7 +32,7 @@ from annotator.suggest.pipeline import load_pipeline
 from annotator.suggest.ranking import FIELDS, rank_candidates
 from annotator.suggest.resources import alternation, data_hash, load
 
-ENGINE_VERSION = "1"
+ENGINE_VERSION = "2"  # rules changed: dates from headers, ranks, relevance traps, sites, event mode/salience
 
 _SIDE_LINK = re.compile(r"(?i)(?<!according )(?<!according  )\b(?:to|into|joined|joining|join|joins|with|alongside|welcomed\s+by|received\s+by|sheltered\s+by|"
                         r"(?:held|controlled|run)\s+by)\s+(?:the\s+)?(?:(?!(?:after|before|when|while|in|on|at|near|as|because|following|during|by|from|of)\b)[\w’'-]+\s+){0,3}$")
