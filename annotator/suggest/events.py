@@ -19,19 +19,24 @@ _SEPARATE = re.compile(r"(?i)[\"“]?(?:separately|in\s+a\s+separate|elsewhere|m
                        r"March|April|May|June|July|August|September|October|November|December))\b")
 _DETAIL = re.compile(r"(?i)^[\"“]?(?:the\s+(?:group|men|soldiers|troops|defectors|officers|policemen|police\s+officers|fighters|deserters)\b|"
                      r"they\b|among\s+(?:them|those)|those\s+who)|\b(?:included|including|among\s+them\s+(?:were|was)|led\s+by)\b")
-_MODES = [  # (mode, cue in the event's trigger words); the first that matches wins
+_MODES = [  # (mode, cue in the event's trigger words); the first that matches wins: the plain verbs, then the other cues
     ("side-switch", re.compile(r"(?i)switch\w*\s+(?:sides|allegiance)|changed\s+sides|swapped\s+sides|side-switch|turn\w*\s+(?:its|their)\s+guns|shifted\s+allegiance")),
-    ("surrender", re.compile(r"(?i)surrender|lay\s+down|laid\s+down|laying\s+down|white\s+flag|themselves\s+(?:over|up|in)|himself\s+(?:over|up|in)|gave\s+up|give\s+up|hand\w*\s+over")),
+    ("surrender", re.compile(r"(?i)surrender")),
+    ("defect", re.compile(r"(?i)defect")),
+    ("desert", re.compile(r"(?i)desert|awol|absent\s+without")),
+    ("surrender", re.compile(r"(?i)surrender|lay\s+down|laid\s+down|laying\s+down|white\s+flag|themselves\s+up|himself\s+up|gave\s+up|give\s+up|hand\w*\s+over\s+(?:their|his)\s+(?:weapons|arms)")),
     ("desert", re.compile(r"(?i)desert|awol|absent\s+without|abandon|left\s+(?:their|his|her)|fled|flee|escaped|quit|walked\s+(?:away|out)")),
-    ("defect", re.compile(r"(?i)defect|join|crossed\s+over|came\s+over|went\s+over|come\s+over|asylum|refuge|protection|broke\s+(?:away|ranks)|rebelled|mutin")),
+    ("defect", re.compile(r"(?i)defect|join|crossed\s+over|came\s+over|went\s+over|come\s+over|asylum|refuge|protection|broke\s+(?:away|ranks)|rebelled|mutin|"
+                          r"themselves\s+(?:over|in)|himself\s+(?:over|in)")),
 ]
 _EARLIER = re.compile(r"(?i)[\"“]?(?:last\s+(?:month|year)|earlier|previously|in\s+(?:19|20)\d\d|in\s+(?:a|an)\s+earlier|"
                       r"(?:early|late)\s+in\s+the\s+war|at\s+the\s+start)\b")
 _POLICY = re.compile(r"(?i)\b(?:polic(?:y|ies)|encourag\w+|urg(?:e|ed|es|ing)|call(?:ed|s)?\s+on|appeal\w*|invit\w+|reward\w*|"
                      r"incentives?|amnesty|pardon\w*|welcome\s+(?:any|all)|offer\w*|hotline)\b")
 _ANNOUNCED = re.compile(r"(?i)\b(?:will|would|agreed\s+to|plan(?:s|ned)?\s+to|are\s+to|expected\s+to|ready\s+to|preparing\s+to|once|as\s+soon\s+as)\b")
-_AGGREGATE = re.compile(r"(?i)\b(?:since\s+(?:the\s+)?(?:[\w-]+\s+){0,3}(?:coup|start|beginning|war|began|launched)|in\s+total|so\s+far|to\s+date|"
-                        r"a\s+total\s+of|altogether|cumulative|over\s+the\s+past|in\s+recent\s+(?:months|years))\b")
+_AGGREGATE = re.compile(r"(?i)\b(?:since\s+(?:the\s+)?(?:[\w-]+\s+){0,3}(?:coup|start|beginning|war|began|launched)|so\s+far|to\s+date|"
+                        r"since\s+(?:January|February|March|April|May|June|July|August|September|October|November|December|(?:19|20)\d\d)|"
+                        r"altogether|cumulative|over\s+the\s+past\s+(?:year|years|months)|in\s+recent\s+(?:months|years))\b")
 
 
 def propose_events(ctx, mentions, fields) -> list[dict]:
@@ -204,7 +209,7 @@ def _event(ctx, g, top) -> dict | None:
     if side and re.search(r"(?i)desert", lead or words) and not re.search(r"(?i)surrender|laid\s+down|lay\s+down|white\s+flag", lead or words):
         mode = "desert/defect"  # "deserted and turned themselves over to the KNU"
     if mode == "desert" and side:
-        mode = "desert/defect" if re.search(r"(?i)defect|join|over\s+to|turned|handed", words) else "defect"
+        mode = "defect"  # "left his post and joined the CDM": the receiver makes it a defection
     if mode == "defect" and re.search(r"(?i)desert", words) and side:
         mode = "desert/defect"
     older = _older_than(ctx, date, 45)
