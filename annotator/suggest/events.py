@@ -70,6 +70,8 @@ def propose_events(ctx, mentions, fields) -> list[dict]:
             g = groups[-1]
             close = si - g["last"] <= 2
             separate = bool(_SEPARATE.match(sent_text))
+            separate = separate or bool(_AGGREGATE.search(sent_text)) != any(
+                _AGGREGATE.search(ctx.text, ctx.sents[x].start, ctx.sents[x].end) for x in g["sents"])  # a running total stands apart
             if close and not separate and (
                     not _conflicts(g["info"], info) or
                     (_ANAPHORA.match(sent_text) or _is_detail(g["info"], info)) and not _conflicts(g["info"], info, units_only=True)):
@@ -89,6 +91,8 @@ def propose_events(ctx, mentions, fields) -> list[dict]:
         bare = not (ev["count"] or ev["unit"] or ev["rank"] or ev["date"])
         if bare and _POLICY.search(" ".join(ctx.text[a:b] for a, b in ev["evidence"])):
             continue  # "a policy that supports defectors surrendering with weapons": no one did yet
+        if bare and events:
+            continue  # "reports an increase in surrenders": talk about defections next to a reported one
         dup = next((e for e in events if _same(e, ev) or (bare and e["mode"] == ev["mode"] and
                                                          e["actor"] == ev["actor"])), None)
         if dup:
@@ -102,8 +106,9 @@ def propose_events(ctx, mentions, fields) -> list[dict]:
             not any(e["salience"] == "main" for e in events):
         events[0]["salience"] = "main"
     elif events and events[0]["salience"] == "background" and events[0]["mode"] != "aggregate" and \
+            ctx.sents[ctx.sent_of(events[0]["evidence"][0][0])].weight == 1.0 and \
             not _EARLIER.match(ctx.text[events[0]["evidence"][0][0]:events[0]["evidence"][0][1]]):
-        events[0]["salience"] = "main"
+        events[0]["salience"] = "main"  # the lead of the body, not a caption about an earlier case
     # a running total next to the reported events is context for them
     if any(e["mode"] != "aggregate" and e["salience"] == "main" for e in events):
         for e in events:
@@ -219,8 +224,8 @@ def _event(ctx, g, top) -> dict | None:
     if _AGGREGATE.search(count_sent) and (count is None or (count["min"] or 0) >= 100 or count["max"] is None):
         mode = "aggregate"
     elif mode and any(_ANNOUNCED.search(ctx.text, max(ctx.sents[si].start, s - 40), s)
-                      for si in g["sents"] for s, e, w in ctx.sent_trig.get(si, ())) and not date:
-        mode = "announced"
+                      for si in g["sents"][:1] for s, e, w in ctx.sent_trig.get(si, ())):
+        mode = "announced"  # "battalions will switch sides", "agreed to follow"
     return {"actor": actor, "receiving_side": side, "unit": unit_keys, "count": count,
             "rank": ranks, "location": location, "date": date, "mode": mode, "salience": salience, "evidence": evidence}
 
