@@ -273,3 +273,17 @@ def test_deadlines_are_ahead_and_not_event_dates(rules_engine):
     r = rules_engine.suggest("Date: 2024-05-02\n\nThe military said soldiers who deserted their units would not be "
                              "punished if they returned by June 30.")
     assert r["relevant"] < 0.5 and "2024-06-30" not in values(r, "date")
+
+
+def test_defected_with_n_soldiers_counts_him_too():
+    c = [x for x in find_counts("Captain Aung Ko Ko Lwin, 34, defected with 11 soldiers to the KNDF.") if not x.get("part")]
+    assert [(x["min"], x["max"], x["text"]) for x in c] == [(12, 12, "defected with 11 soldiers")]
+
+
+def test_web_page_lines_are_not_unwrapped(rules_engine):
+    page = ("Over 30 Junta Soldiers Surrender to AA in Rakhine's Ann Township\nBy The Irrawaddy 16 January 2024\n"
+            "AA fighters with weapons handed over by junta troops in Ann Township. / AA\n"
+            "More than 30 soldiers from Light Infantry Battalion 373 surrendered to the Arakan Army (AA) near Kha Maung "
+            "Seik village in Ann Township on Jan. 14, the AA said on Tuesday.\n")
+    r = rules_engine.suggest(page)
+    assert values(r, "date") == ["2024-01-14"]  # the byline date is the page's, not the event's

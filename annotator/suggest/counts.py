@@ -226,6 +226,17 @@ def find_counts(text: str) -> list[dict]:
             for other in found:
                 if other["kind"] == "single" and s <= other["start"] < item["start"]:
                     other["part"] = True  # "A major in the SAF and 15 of his soldiers": he is in the 16
+    # "Captain Aung Ko Ko Lwin ... defected with 11 soldiers": he and they
+    for item in list(found):
+        if item["kind"] != "people" or item["min"] is None or item.get("approx") or item["max"] is None:
+            continue
+        head = text[max(0, item["start"] - 40):item["start"]]
+        w = re.search(r"(?i)\b(?:defect(?:ed|s)?|desert(?:ed|s)?|surrender(?:ed|s)?|fled|flees|escaped|left|crossed\s+over|switched\s+sides)\s+"
+                      r"(?:along\s+|together\s+)?with\s+(?:his\s+|her\s+)?$", head)
+        if w:
+            s = item["start"] - (len(head) - w.start())
+            found.append(dict(item, start=s, min=item["min"] + 1, max=item["max"] + 1, kind="combined", text=text[s:item["end"]]))
+            item["part"] = True  # "defected with 11 soldiers": twelve
     # "a battalion commander, deputy commander, and troops from LIB 430": one of an uncounted group
     for item in found:
         if item["kind"] == "single" and re.match(

@@ -548,6 +548,10 @@ class SuggestionEngine:
                 base -= 0.3
             if p["text"].isupper() and len(p["text"]) > 2 and (p["start"] == 0 or text[p["start"] - 1] == "\n"):
                 base -= 0.35  # "KHARTOUM, Sudan (AP) —": where the story was filed
+            if any(q is not p and 0 <= p["start"] - q["end"] <= 30 and q["level"] not in ("admin1", "region", "country") and
+                   re.fullmatch(r"(?i)(?:\s+(?:police\s+station|township|town|village|district))?\s*,?\s+in\s+(?:the\s+)?", text[q["end"]:p["start"]])
+                   for q in found):
+                base -= 0.15  # "Insein police station in Yangon": Yangon is the wider area
             if any(0 <= gs - p["end"] <= 16 and g.side and not g.actor and _OWNER_GAP.fullmatch(text[p["end"]:gs])
                    for gs, ge, g in ctx.groups()):
                 base -= 0.2  # "Dawei District People's Defense Force": part of a group's name
@@ -641,8 +645,8 @@ class SuggestionEngine:
             line_start = text.rfind("\n", 0, d["start"]) + 1
             line_end = text.find("\n", d["end"])
             line = text[line_start:line_end if line_end >= 0 else len(text)].strip()
-            if _HEADER_LINE.match(text, line_start):
-                continue  # "Date: 2024-03-14": the publication date, not the event's
+            if _HEADER_LINE.match(text, line_start) or re.match(r"(?:By|Posted|Updated|Last\s+updated)\b", line):
+                continue  # "Date: 2024-03-14", "By The Irrawaddy 16 January 2024": the publication date, not the event's
             if _SINCE.search(before) or re.match(r"(?i)since\b", d["text"]) or \
                     _SINCE_CLAUSE.search(text, ctx.floor(d["start"], 80), d["start"]):
                 base -= 0.3

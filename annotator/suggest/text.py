@@ -60,10 +60,12 @@ def unwrap(text: str) -> str:
     nonempty = sum(1 for ln in lines if ln.strip())
     if nonempty < 4:
         return text
-    runs_on = sum(1 for a, b in zip(lines, lines[1:])
-                  if len(a.strip()) >= 40 and b.strip() and not a.rstrip().endswith((".", "!", "?", "\"", "”", ":")))
-    if runs_on < 0.4 * nonempty:
-        return text
+    pairs = [(a, b) for a, b in zip(lines, lines[1:])
+             if len(a.strip()) >= 40 and b.strip() and not a.rstrip().endswith((".", "!", "?", "\"", "”", ":"))]
+    runs_on = len(pairs)
+    lower = sum(1 for a, b in pairs if b.strip()[:1].islower() or a.rstrip().endswith((",", "-", "–")))
+    if runs_on < 0.4 * nonempty or lower < 0.4 * runs_on:
+        return text  # a web page's headline, byline and caption lines are not one wrapped paragraph
     return re.sub(r"(?<=\S)[ \t]*\n(?=[ \t]*\S)",
                   lambda m: " " * len(m.group(0)) if len(_line_before(text, m.start())) >= 40 else m.group(0), text)
 
