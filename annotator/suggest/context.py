@@ -16,7 +16,7 @@ from annotator.suggest.resources import load
 from annotator.suggest.text import Sentence, split_sentences, unwrap
 
 _MYANMAR_ADMIN1 = {a["name"] for a in load("places")["admin1"] if "country" not in a}
-_NEGATED = re.compile(r"(?i)\b(?:not|no|never|denied|deny|denies|refused|refuse|urg(?:e|es|ed|ing)|encourag\w+|call(?:ed|ing|s)?\s+(?:on|for|upon)|"
+_NEGATED = re.compile(r"(?i)\b(?:not|no|never|none|nobody|neither|nor|denied|deny|denies|refused|refuse|urg(?:e|es|ed|ing)|encourag\w+|call(?:ed|ing|s)?\s+(?:on|for|upon)|"
                       r"invit\w+|appeal\w*|demand\w*|ultimatum|threaten\w*|warn\w*|order(?:ed|s)?|forced|required|"
                       r"could|would|should|might|(?-i:may)|if|unless|whether|offer(?:ed|s|ing)?|ask(?:ed|s|ing)?|"
                       r"(?:ready|willing|free|chance|opportunity|allowed|wants?|wanted|wanting|wish(?:es|ed|ing)?|hop(?:e|es|ed|ing)|plan(?:s|ned|ning)?|intend\w*|"

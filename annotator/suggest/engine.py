@@ -476,7 +476,7 @@ class SuggestionEngine:
             si = ctx.sent_of(r["start"])
             cue = _RANK_GROUP_CUE.search(text, max(sent.start, r["start"] - 120), r["start"]) or \
                 _APPOSITION.search(text[sent.start:r["start"]]) or \
-                re.match(r"(?i)(?:\s+[A-Z][\w’'-]+){0,3}\s*,?\s+(?:among|one\s+of|of)\s+(?:them|those|the\s+(?:group|men|defectors))\b", after)
+                re.match(r"(?i)(?:\s+[A-Z][\w’'-]+){0,3}\s*,?\s+(?:(?:among|one\s+of|of)\s+(?:them|those|the\s+(?:group|men|defectors))|who\s+led\s+(?:the|them|his))\b", after)
             if cue:
                 base += 0.2  # "The group included ...", "Among them were a Maj. and ...", "led by Maj. ..."
                 if not ctx.trigger_in_sentence(r["start"]) and any(si - k in ctx.sent_trig for k in (1, 2, 3)):
