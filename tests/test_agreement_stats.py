@@ -192,3 +192,17 @@ def test_pairwise_agreement_for_three_or_more_coders():
     assert pairs[("ana", "ben")]["percent_agreement"] == 1.0 and pairs[("ana", "ben")]["cohen_kappa"] == pytest.approx(1.0)
     assert pairs[("ana", "chen")]["percent_agreement"] == pytest.approx(0.4)
     assert "pairs" not in reliability(m[:2], "nominal", n_boot=0).to_dict()
+
+
+def test_single_blas_thread_changes_nothing_but_the_threads():
+    from annotator.agreement.stats import _blas_calls, single_blas_thread
+
+    rng = np.random.default_rng(5)
+    m = _random_matrix(rng, coders=2, units=200, values=6, missing=0.1)
+    before = [get() for _, get in _blas_calls()]
+    free = reliability(m, "interval", n_boot=300, seed=4)
+    with single_blas_thread():
+        assert all(get() == 1 for _, get in _blas_calls())
+        limited = reliability(m, "interval", n_boot=300, seed=4)
+    assert [get() for _, get in _blas_calls()] == before       # restored
+    assert limited.to_dict() == free.to_dict()

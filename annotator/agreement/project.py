@@ -49,7 +49,7 @@ import numpy as np
 
 from annotator import values as V
 from annotator.agreement.stats import (DEFAULT_BOOTSTRAP, DEFAULT_SEED, coded_from_codes,
-                                       masi_distance, reliability)
+                                       masi_distance, reliability, single_blas_thread)
 from annotator.codebook import Codebook, Field
 
 EMPTY = "(empty)"
@@ -646,7 +646,7 @@ def project_agreement(project, *, fields: list[str] | None = None, coders: list[
     are always reported.
     """
     data = data or prepare(project, coders, max_cost)
-    with _no_gc():
+    with _no_gc(), single_blas_thread():  # small matrices: a second BLAS thread only burns a CPU waiting
         return _project_agreement(data, fields, n_boot, seed, empty_as_value)
 
 

@@ -32,6 +32,7 @@ instance every coder gave the same single value, so expected disagreement is
 from __future__ import annotations
 
 import math
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable, Iterator, Sequence
 
@@ -341,6 +342,58 @@ def _patterns(coded: Coded, p: _Pairable):
         return sub[:, first], counts
     patterns, counts = np.unique(sub, axis=1, return_counts=True)
     return patterns, counts
+
+
+_BLAS_CALLS: list | None = None
+
+
+def _blas_calls() -> list:
+    """(set, get) thread-count functions of the OpenBLAS that numpy's wheel bundles ([] when not found)."""
+    global _BLAS_CALLS
+    if _BLAS_CALLS is None:
+        _BLAS_CALLS = []
+        try:
+            import ctypes
+            import glob
+            import os
+
+            for path in glob.glob(os.path.join(os.path.dirname(np.__file__) + ".libs", "*openblas*")):
+                lib = ctypes.CDLL(path)
+                for stem in ("scipy_openblas_%s_num_threads64_", "openblas_%s_num_threads64_",
+                             "openblas_%s_num_threads"):
+                    set_, get = getattr(lib, stem % "set", None), getattr(lib, stem % "get", None)
+                    if set_ is not None and get is not None:
+                        _BLAS_CALLS.append((set_, get))
+                        break
+        except (OSError, AttributeError):  # another numpy build: leave it alone
+            _BLAS_CALLS = []
+    return _BLAS_CALLS
+
+
+@contextmanager
+def single_blas_thread():
+    """numpy's OpenBLAS on one thread for the block (best effort; restored after).
+
+    The matrices here are small: a second BLAS thread saves no time, but its
+    busy waiting between calls takes a CPU that another process (the export's
+    helper writing rows) needs.
+    """
+    calls = _blas_calls()
+    before = []
+    try:
+        for set_, get in calls:
+            before.append((set_, int(get())))
+            set_(1)
+    except Exception:  # noqa: BLE001 - never fail a computation over a thread count
+        pass
+    try:
+        yield
+    finally:
+        for set_, n in before:
+            try:
+                set_(max(1, n))
+            except Exception:  # noqa: BLE001
+                pass
 
 
 BOOT_CHUNK_CELLS = 2_000_000   # bootstrap weights held at once (resamples x patterns): 16 MB of float64

@@ -149,7 +149,10 @@ def agreement_table(project: Project) -> tuple[list[str], list[list[Any]], str |
         return [], [], "Agreement statistics are not available in this version of annotator."
     try:
         # only the double-coded articles' compared values: no texts, notes or evidence for the statistics
-        result = project_agreement(project, data=prepare(project, compared_only=True))
+        from annotator.agreement.stats import single_blas_thread
+
+        with single_blas_thread():  # the helper process writing Events rows needs the other CPU
+            result = project_agreement(project, data=prepare(project, compared_only=True))
     except Exception as exc:  # an export must not fail because of a statistic
         return [], [], f"Agreement could not be computed: {exc}"
     entries: list[tuple[str, str, dict]] = []
