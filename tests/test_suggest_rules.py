@@ -287,3 +287,25 @@ def test_web_page_lines_are_not_unwrapped(rules_engine):
             "Seik village in Ann Township on Jan. 14, the AA said on Tuesday.\n")
     r = rules_engine.suggest(page)
     assert values(r, "date") == ["2024-01-14"]  # the byline date is the page's, not the event's
+
+
+@pytest.mark.parametrize("text", [
+    "A man wanted for murder surrendered to police in Mandalay on Monday. The suspect turned himself in at the township "
+    "police station with his lawyer and was charged.",
+    "Her husband deserted her and their three children last year, the woman told the court.",
+    "Residents handed over 40 illegal guns to the authorities during the amnesty, officials said.",
+    "The team surrendered a two-goal lead in the second half and lost the championship match.",
+])
+def test_more_traps_score_low(rules_engine, text):
+    assert rules_engine.suggest(text)["relevant"] < 0.5
+
+
+@pytest.mark.parametrize("text", [
+    "Eleven soldiers ran away from Light Infantry Battalion 101 in Pakokku on Sunday night.",
+    "Five soldiers crossed the border into India and handed themselves in to the Assam Rifles.",
+    "About 25 Border Guard Force fighters switched to the Karen National Liberation Army near Kyondoe.",
+    "Two soldiers put down their weapons and capitulated after a week-long siege.",
+    "Three police officers resigned from the police in protest and joined the strike.",
+])
+def test_more_defection_words(rules_engine, text):
+    assert rules_engine.suggest(text)["relevant"] >= 0.5
