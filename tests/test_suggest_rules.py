@@ -309,3 +309,10 @@ def test_more_traps_score_low(rules_engine, text):
 ])
 def test_more_defection_words(rules_engine, text):
     assert rules_engine.suggest(text)["relevant"] >= 0.5
+
+
+@pytest.mark.parametrize("words,lo,hi", [
+    ("30-40 soldiers surrendered", 30, 40), ("between 30 and 40 soldiers surrendered", 30, 40), ("30 to 40 troops fled", 30, 40),
+])
+def test_count_ranges(words, lo, hi):
+    assert [(c["min"], c["max"]) for c in find_counts(words)] == [(lo, hi)]

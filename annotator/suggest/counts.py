@@ -66,8 +66,11 @@ def _tables():
     single = re.compile(r"\b(?:(?:an?|one)\s+(?:[A-Z][a-z]+\s+)?|the\s+(?=(?:deputy\s+)?(?:battalion\s+)?(?:commander|second-in-command)\s+of\b))(?:(?:acting|former|deputy|junior|senior|low-ranking|serving|army|police|military|junta|regime|air\s+force|navy|naval|border)\s+){0,2}"
                         r"(soldier|policeman|police\s+officer|officer|serviceman|private|sergeant|corporal|captain|major|lieutenant(?:\s+colonel)?|colonel|"
                         r"battalion\s+commander|company\s+commander|commander|second-in-command|pilot|deserter|defector)\b", re.I)
+    # "30-40 soldiers", "between 30 and 40 soldiers", "30 to 40 troops"
+    span = re.compile(r"(?<![\w,.-])(?:between\s+(?P<a1>" + NUMBER + r")\s+and\s+|(?P<a>" + NUMBER + r")\s*(?:-|–|to)\s*)(?P<b>" + NUMBER + r")"
+                      r"(?P<gap>(?:[ \t]+(?!(?:and|or|of|in|at|on|to|from)\b)[\w'’-]+){0,3}?)[ \t]+(?P<noun>" + people_rx + r")\b", re.I)
     return dict(c=c, mods=dict((w.lower(), k) for w, k in mods), vague={k.lower(): v for k, v in vague.items()},
-                phrase=phrase, bare=bare, anywhere=anywhere, family=family_rx, number_total=number_total, single=single)
+                phrase=phrase, bare=bare, anywhere=anywhere, family=family_rx, number_total=number_total, single=single, span=span)
 
 
 def _bounds(mod: str | None, num: str | None, suffix: str | None, vague: str | None):
@@ -190,6 +193,14 @@ def find_counts(text: str) -> list[dict]:
             continue
         found.append(dict(start=m.start(), end=m.end(), text=m.group(0), min=1, max=1, approx=False,
                           includes_family=False, kind="single"))
+    for m in t["span"].finditer(text):
+        first = m.group("a") or m.group("a1")
+        a, b = to_int(first), to_int(m.group("b"))
+        if not a or not b or a >= b or re.fullmatch(r"(?:19|20)\d\d", first):
+            continue
+        found[:] = [f for f in found if not (m.start() <= f["start"] < m.end())]
+        found.append(dict(start=m.start(), end=m.end(), text=m.group(0), min=a, max=b, approx=False, includes_family=False, kind="people"))
+        taken.append((m.start(), m.end()))
     # a people count followed by "(, police) and their families" covers family members too
     for item in found:
         tail = text[item["end"]:item["end"] + 60].lower()
