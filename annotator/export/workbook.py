@@ -21,7 +21,7 @@ PARALLEL_MIN_EVENTS = 20_000  # below this a second process costs more than it s
 PARENT_SHARE = 0.45  # of the Events rows; this process also writes the other sheets and saves
 # The agreement statistics cost about this many Events rows per event of a double-coded article (measured with
 # benchmarks/bench_export.py); this process computes them, so it leaves that many more rows to the helper.
-AGREEMENT_ROWS_PER_EVENT = 0.9
+AGREEMENT_ROWS_PER_EVENT = 0.7
 MIN_PARENT_SHARE = 0.1
 Progress = Callable[[int, int], None]  # (done, total); raise ExportCancelled inside to stop
 
