@@ -60,6 +60,9 @@ def test_cli_takes_the_published_date_from_the_file_header(tmp_path, capsys):
     ("earlier this month", "2024-03-06", "2024-03"),
     ("last month", "2024-01-10", "2023-12"),
     ("last year", "2024-01-10", "2023"),
+    ("two days ago", "2024-05-16", "2024-05-14"),
+    ("three weeks ago", "2024-05-16", "2024-04"),
+    ("at the end of March", "2024-05-16", "2024-03"),
 ])
 def test_weekdays_and_relative_dates_resolve_with_their_precision(words, ref, expected):
     import datetime as dt

@@ -22,10 +22,10 @@ _ISO = re.compile(r"\b(?P<year>(?:19|20)\d\d)-(?P<m>\d\d)-(?P<day>\d\d)\b")
 _MD = re.compile(r"\b" + _MON + r"\s+(?P<day>\d{1,2})(?:st|nd|rd|th)?\b(?!,?\s+\d{4})(?P<rel>\s+(?:last|this|next)\s+year)?")
 _DM = re.compile(r"\b(?P<day>\d{1,2})(?:st|nd|rd|th)?\s+(?:of\s+)?" + _MON + r"\b(?!,?\s+\d{4})")
 _MY = re.compile(r"\b(?:(?:early|mid|late|mid-|end of|the end of)\s*)?" + _MON + r",?\s+(?P<year>(?:19|20)\d\d)\b")
-_MONTH_ONLY = re.compile(r"\b(?:in|since|during|by|early|late|mid-?|this|last)\s+" + _MON.replace("May|", "") + r"\b(?!\s+\d)")
+_MONTH_ONLY = re.compile(r"\b(?:in|since|during|by|early|late|mid-?|this|last|(?:the\s+)?(?:end|beginning|start|middle)\s+of)\s+" + _MON.replace("May|", "") + r"\b(?!\s+\d)")
 _YEAR = re.compile(r"\b(?:in|since|during|by|of|early|late|mid-?)\s+(?P<year>(?:19|20)\d\d)\b")
 _WEEKDAY = re.compile(r"(?i)\b(?P<pre>on|last|this|early|late|since|on\s+the\s+night\s+of)?\s*(?P<wd>" + _WD + r")\b")
-_RELATIVE = re.compile(r"(?i)\b(?P<what>yesterday|today|last\s+month|this\s+month|earlier\s+this\s+month|last\s+year|this\s+year|earlier\s+this\s+year|last\s+week|this\s+week|earlier\s+this\s+week|(?:last|this|over\s+the|at\s+the)\s+weekend)\b")
+_RELATIVE = re.compile(r"(?i)\b(?P<what>yesterday|today|last\s+month|this\s+month|earlier\s+this\s+month|last\s+year|this\s+year|earlier\s+this\s+year|last\s+week|this\s+week|earlier\s+this\s+week|(?:last|this|over\s+the|at\s+the)\s+weekend|(?:a|one|two|three|four|five|six|\d)\s+(?:days?|weeks?)\s+ago)\b")
 
 
 def _mk(y, m, d) -> str | None:
@@ -186,6 +186,15 @@ def find_dates(text: str, ref: dt.date | None) -> list[dict]:
                 value = str(ref.year - 1)
             elif what in ("this year", "earlier this year"):
                 value = str(ref.year)
+            elif what.endswith(" ago"):
+                n_word, unit, _ = what.split()
+                n = {"a": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6}.get(n_word) or int(n_word)
+                if unit.startswith("day"):
+                    value = (ref - dt.timedelta(days=n)).isoformat()
+                else:  # "a week ago": that week, at the precision it allows
+                    day = ref - dt.timedelta(days=7 * n)
+                    monday = day - dt.timedelta(days=day.weekday())
+                    value = _span_value(monday, monday + dt.timedelta(days=6))
             elif what in ("over the weekend", "at the weekend"):
                 sunday = ref - dt.timedelta(days=(ref.weekday() + 1) % 7 or 7)  # the latest Sunday before the date
                 value = _span_value(sunday - dt.timedelta(days=1), sunday)
