@@ -319,3 +319,8 @@ def test_more_defection_words(rules_engine, text):
 ])
 def test_count_ranges(words, lo, hi):
     assert [(c["min"], c["max"]) for c in find_counts(words)] == [(lo, hi)]
+
+
+def test_territory_held_by_a_group(rules_engine):
+    r = rules_engine.suggest("Six soldiers deserted from their base in Waingmaw and fled to KIA-controlled territory on Monday.")
+    assert values(r, "receiving_side", 1) == ["KIA"]
