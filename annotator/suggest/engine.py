@@ -267,6 +267,9 @@ class SuggestionEngine:
                 continue  # "a police station" is a place
             if re.search(r"[A-Z]{2,}['’]?s?\s+$", before) and any(0 <= s - ge <= 3 and g.side and not g.actor for gs, ge, g in named):
                 continue  # "KIA troops": the receiving side's own men
+            if re.search(r"(?:Chinese|Thai|Indian|Bangladeshi|Lao|Laotian|Malaysian|Japanese|American|British|Turkish|Jordanian|Norwegian|"
+                         r"Korean|Iranian|Pakistani|Nepali|Mizo|Manipuri)\s+(?:(?:border|riot|security|military|traffic|local)\s+)?$", before):
+                continue  # "Chinese border police detained them": another country's force
             demonym = _groups.demonym_before(before) or ctx.demonym  # "Myanmar troops" in an Indian story
             value = _groups.generic_value(kind, demonym)
             if kind == "military" and ctx.trigger_in_sentence(s) and _SIDE_LINK.search(before) and ctx.trigger_before(s, 60) \
@@ -303,7 +306,7 @@ class SuggestionEngine:
                 # "crossed into Turkey ... and asked for protection": the country took them in; plain flight is desertion
                 authorities = _AUTHORITIES.search(text, sent.start, sent.end)
                 out.append(Mention("receiving_side", m.group(1), s + m.start(1), e,
-                                   ctx.score(s, e, 0.45 if asked and not authorities else 0.1)))
+                                   ctx.score(s, e, 0.45 if asked and not authorities else 0.1), {"country": not asked}))
             # "defected to Jordan", "fled into Poland": a country took them in
             m = _TO_COUNTRY.match(text, e)
             if m and _places.is_country(m.group(1)) and m.group(1) not in (ctx.country, "Myanmar", "Burma"):
@@ -485,8 +488,10 @@ class SuggestionEngine:
                 base -= 0.2
             if _in_quote(text, sent.start, r["start"]):
                 base -= 0.15  # "not to die for the generals": words in a quote
-            if re.search(r"(?i)\b(?:spokes(?:man|woman|person)|junta['’]s|regime['’]s|military['’]s)\s+(?:\w+\s+)?$", text[max(sent.start, r["start"] - 30):r["start"]]):
-                base -= 0.3  # "the junta's spokesman Maj-Gen Zaw Min Tun"
+            if re.search(r"(?i)\b(?:spokes(?:man|woman|person)|junta['’]s|regime['’]s|military['’]s)\s+(?:\w+\s+)?$", text[max(sent.start, r["start"] - 30):r["start"]]) \
+                    or re.search(r"(?i)\b(?:chief|spokes\w+|head|director|minister|official|officer)\s*,\s*$", text[max(sent.start, r["start"] - 30):r["start"]]) \
+                    or re.match(r"\s+(?:[A-Z][\w’'-]+\s+){0,3}[A-Z][\w’'-]+,?\s+(?:told|said|says|added|confirmed)\b", text[r["end"]:r["end"] + 60]):
+                base -= 0.3  # "the junta's spokesman Maj-Gen Zaw Min Tun", "the police chief, Police Col. Myo Min Tun, told ..."
             if any(0 < gs - r["end"] <= 12 and re.fullmatch(r"\s+of\s+(?:the\s+)?", text[r["end"]:gs]) for gs, ge in side_groups):
                 base -= 0.3  # "a commander of the Karen National Liberation Army said": the receiving side's
             if r["value"] == "commander" and any(

@@ -65,7 +65,7 @@ def rank_candidates(mentions: list[Mention], text: str) -> dict:
             cands.sort(key=lambda x: (-x[0], x[1].start))
         floor = max(THRESHOLD[f], (cands[0][0] - DELTA[f]) if cands else 0)
         if f == "receiving_side" and cands and cands[0][0] < floor and cands[0][0] >= FALLBACK_SIDE \
-                and not cands[0][1].extra.get("generic"):
+                and not cands[0][1].extra.get("generic") and not cands[0][1].extra.get("country"):
             floor = cands[0][0]  # no side is linked to a trigger: offer the group most present around them
         out = []
         seen_counts = set()
