@@ -324,3 +324,24 @@ def test_count_ranges(words, lo, hi):
 def test_territory_held_by_a_group(rules_engine):
     r = rules_engine.suggest("Six soldiers deserted from their base in Waingmaw and fled to KIA-controlled territory on Monday.")
     assert values(r, "receiving_side", 1) == ["KIA"]
+
+
+@pytest.mark.parametrize("text", [
+    "Twenty soldiers raised a white flag and walked out of the hilltop camp on Friday.",
+    "A platoon of soldiers turned against the junta and sided with the resistance in Gangaw.",
+    "Four policemen slipped out of the Monywa No. 2 police station and fled to a PDF-held area.",
+    "The 40-strong garrison handed over the outpost to the Arakan Army after a week-long siege.",
+    "Two officers and 30 soldiers laid down their guns near Hpapun.",
+])
+def test_still_more_defection_words(rules_engine, text):
+    assert rules_engine.suggest(text)["relevant"] >= 0.5
+
+
+def test_ranked_lists_and_strength_counts():
+    assert [(c["min"], c["max"]) for c in find_counts("two officers and 30 soldiers defected") if not c.get("part")] == [(32, 32)]
+    assert [(c["min"], c["max"]) for c in find_counts("the 40-strong garrison surrendered")] == [(40, 40)]
+
+
+def test_surrendered_to_them_is_the_group_named_before(rules_engine):
+    r = rules_engine.suggest("The KNLA said it had surrounded the camp for a week. On Friday, 20 soldiers surrendered to them.")
+    assert values(r, "receiving_side", 1) == ["KNU/KNLA"]

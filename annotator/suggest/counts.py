@@ -248,6 +248,11 @@ def find_counts(text: str) -> list[dict]:
             s = item["start"] - (len(head) - w.start())
             found.append(dict(item, start=s, min=item["min"] + 1, max=item["max"] + 1, kind="combined", text=text[s:item["end"]]))
             item["part"] = True  # "defected with 11 soldiers": twelve
+    # "the 40-strong garrison": a count
+    for m in re.finditer(r"(?i)\b(?P<n>\d{1,4}|" + NUMBER_WORDS + r")-strong\s+(?:garrison|unit|platoon|company|column|group|contingent|force|detachment|team)\b", text):
+        n = to_int(m.group("n"))
+        if n and not any(f["start"] <= m.start() < f["end"] for f in found):
+            found.append(dict(start=m.start(), end=m.end(), text=m.group(0), min=n, max=n, approx=False, includes_family=False, kind="people"))
     # "a battalion commander, deputy commander, and troops from LIB 430": one of an uncounted group
     for item in found:
         if item["kind"] == "single" and re.match(
@@ -300,7 +305,7 @@ def _item_rx() -> re.Pattern:
     ranks = sorted(load("ranks")["canonical"], key=len, reverse=True)
     nouns = "|".join(re.escape(r).replace(r"\ ", r"\s+").replace(r"\-", "[-\\s]") for r in ranks)
     return re.compile(r"(?i)\b(?P<n>" + _NUM_WORD + r")\s+(?:(?:acting|deputy|former|junior|senior|police|army)\s+)*"
-                      r"(?:" + nouns + r"|soldier|policem[ae]n|police\s+officer|private|sub-inspector)s?\b")
+                      r"(?:" + nouns + r"|soldier|policem[ae]n|police\s+officer|private|sub-inspector|officer|troop|servicem[ae]n)s?\b")
 
 
 @lru_cache(maxsize=1)

@@ -69,7 +69,8 @@ _HYPOTHETICAL = re.compile(r"(?i)\b(?:wish(?:es|ed)?|want(?:s|ed)?|willing|ready
                            r"encourag\w+|call(?:ed|s)?\s+on|offer(?:ed|s)?|allowed|chance|opportunity)\b[^.;]{0,40}$")
 _ASYLUM = re.compile(r"(?i)\b(?:asylum|protection|refuge|sanctuary|surrendered\s+to\s+(?:the\s+)?(?:authorities|police|army))\b")
 _AUTHORITIES = re.compile(r"\b((?:[A-Z][a-z]+\s+){1,2}(?:authorities|government|officials|police|army|military|embassy))\s+for\b")
-_TO_ITS = re.compile(r"(?i)\s+(?:\w+\s+){0,2}?(?:to|with|into)\s+(?:its|their)\s+(?:own\s+)?(?:fighters|forces|troops|members|units?|ranks|positions|men|side|custody|camp|base)\b")
+_TO_ITS = re.compile(r"(?i)\s+(?:\w+\s+){0,2}?(?:to|with|into)\s+(?:(?:its|their)\s+(?:own\s+)?(?:fighters|forces|troops|members|units?|ranks|positions|men|side|custody|camp|base)|"
+                     r"(?:them|it|the\s+group|the\s+alliance|the\s+rebels|the\s+resistance\s+group))\b")
 _SEPARATE = re.compile(r"(?i)[\"“]?(?:separately|in\s+a\s+separate|elsewhere|meanwhile|in\s+another|also\s+on|on\s+the\s+same\s+day)\b")
 _PREP_PLACE = re.compile(r"\b(?P<prep>near|outside|in|at|around|into|to)\s+(?:the\s+)?(?P<of>(?:town|city|village|area)\s+of\s+)?"
                          r"(?P<name>[A-Z][a-z][\w’'-]+(?:[ -][A-Z][a-z][\w’'-]+)?)(?![\w’'-])")
@@ -332,6 +333,9 @@ class SuggestionEngine:
             m = _TO_ITS.match(text, e)
             if m:
                 owners = [(gs, ge, g) for gs, ge, g in ctx.groups() if g.side and sent.start <= gs < s]
+                if not owners:  # "... surrendered to them": the group named in the sentence before
+                    prev = ctx.sents[max(0, ctx.sent_of(s) - 1)]
+                    owners = [(gs, ge, g) for gs, ge, g in ctx.groups() if g.side and not g.actor and prev.start <= gs < prev.end][-1:]
                 if owners:
                     gs, ge, g = owners[0]  # the subject of "X said ..."
                     out.append(Mention("receiving_side", g.side, gs, ge, ctx.score(gs, ge, 0.55), {"generic": g.generic}))
