@@ -345,3 +345,9 @@ def test_ranked_lists_and_strength_counts():
 def test_surrendered_to_them_is_the_group_named_before(rules_engine):
     r = rules_engine.suggest("The KNLA said it had surrounded the camp for a week. On Friday, 20 soldiers surrendered to them.")
     assert values(r, "receiving_side", 1) == ["KNU/KNLA"]
+
+
+def test_history_alone_is_background(rules_engine):
+    text = ("A photo exhibition on the 1988 uprising opened in Yangon on Saturday. It recalls how, in 1988, some soldiers "
+            "and airmen defected and joined the protesters before the army crushed the movement.")
+    assert rules_engine.suggest(text)["relevant"] < 0.5

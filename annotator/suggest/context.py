@@ -24,6 +24,8 @@ _NEGATED = re.compile(r"(?i)\b(?:not|no|never|none|nobody|neither|nor|denied|den
                       r"hotline|reward\w*|incentives?)\b[^.]{0,40}$")
 _PRESENT = re.compile(r"(?i)(?:defects?|deserts?|surrenders?|joins?|switch(?:es)?|lays?|hands?|turns?|gives?|cross(?:es)?|flees?|leaves?|"
                       r"abandons?|raises?|comes?|go(?:es)?|seeks?|takes?|breaks?|refuses?)\b")
+_HISTORY = re.compile(r"(?i)\b(?:in|during|since|of)\s+(?:the\s+)?(?:19[0-9]\d|200\d|201\d)\b|\b(?:decades?|years)\s+ago\b|\bhistor(?:y|ic|ical)\b|\banniversary\b|"
+                      r"\bsince\s+(?:the\s+)?(?:[\w-]+\s+){0,3}(?:coup|war\s+began|conflict\s+began|takeover)\b|\bso\s+far\b|\bto\s+date\b")
 _TO_JUSTICE = re.compile(r"(?i)\s+(?:\w+\s+){0,2}?(?:to|at)\s+(?:the\s+|a\s+)?(?:[\w-]+\s+){0,2}?(?:police|authorities|court|investigators|prosecutors|"
                          r"detectives|FBI|embassy|magistrates?|judge)\b")
 _POLICY = re.compile(r"(?i)\b(?:pardon\w*|amnesty|punish\w*|return\s+to\s+(?:their\s+)?(?:units?|barracks|duty|posts?)|decree|reward\w*|incentives?)\b")
@@ -179,6 +181,8 @@ class Context:
                 force *= 0.4  # "will pardon deserters who return to their units": policy, not an event
             if _TO_JUSTICE.match(self.text, e) and not self.trig.strong_force.search(self.text, max(sent.start, s - 60), s):
                 force = 0.1  # "the suspect surrendered to police": justice, not a defection
+            if _HISTORY.search(self.text, max(sent.start, s - 80), min(sent.end, e + 80)):
+                force *= 0.6  # "in 1988 some soldiers joined the protesters", "since the coup": background, not news
             hits.append((w * sent.weight * force, sent.weight))
         # headline-like lines (a page's own title, but also related-post titles) and teasers only back up the body
         body = any(sw >= 0.5 and sw != 0.8 and h >= 0.3 for h, sw in hits)
