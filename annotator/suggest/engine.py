@@ -576,6 +576,9 @@ class SuggestionEngine:
                          r"reinforcements?|brought|relocated)\s+"
                          r"(?:\w+\s+){0,3}?(?:based\s+)?(?:in|to|at)\s+(?:(?:a|the)\s+\w+\s+in\s+)?(?:the\s+)?$", before):
                 base -= 0.25  # "a security analyst in Mae Sot", "taken to a camp in Hatay": not where it happened
+            if re.match(r"(?i),\s+(?:the\s+)?(?:[\w’']+\s+)?(?:state|regional|region['’]s|district|provincial)?\s*capital\b", text[p["end"]:p["end"] + 40]) \
+                    or re.search(r"(?i)\b(?:road|highway|route)\s+(?:\w+\s+){0,3}?(?:linking|to|towards?|between)\s+(?:\w+\s+){0,2}?(?:to\s+)?$", before):
+                base -= 0.15  # "the last road linking it to Loikaw, the state capital": a reference point
             if not ctx.trigger_in_sentence(p["start"]) and re.search(r"(?i)\b(?:fighting|clashes|battles?|offensive)\b", text[ctx.floor(p["start"], 80):p["start"]]):
                 base -= 0.15  # "Fighting has continued in Loikaw": the war around it
             if re.match(r"(?:\s+(?:town|township))?,?\s+(?:said|says|told)\b", text[p["end"]:p["end"] + 20]):
