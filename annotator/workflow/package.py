@@ -106,6 +106,7 @@ def make_package(project: Project, coder_name: str, out: str | Path) -> PackageR
         cache = [x for i in range(0, len(hashes), 500) for x in s.scalars(
             select(SuggestionCache).where(SuggestionCache.text_hash.in_(hashes[i:i + 500])))]
         cb_row = s.scalars(select(CodebookRow).where(CodebookRow.active.is_(True))).first()
+        settings = [(m.key, m.value) for m in s.scalars(select(Meta).where(Meta.key.like("setting.%")))]
         coder_cols = _columns(coder)
         s.expunge_all()
 
@@ -128,6 +129,7 @@ def make_package(project: Project, coder_name: str, out: str | Path) -> PackageR
                 row = s.scalars(select(CodebookRow).where(CodebookRow.active.is_(True))).first()
                 row.content, row.name, row.version = cb_row.content, cb_row.name, cb_row.version
             s.add(Meta(key=PACKAGE_META_KEY, value=json.dumps(info, ensure_ascii=False)))
+            s.add_all(Meta(key=k, value=v) for k, v in settings)  # project settings (the spaCy model)
             s.add(Coder(**coder_cols))
             in_package = {a.id for a in articles}
             for a in articles:
