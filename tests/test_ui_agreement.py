@@ -5,7 +5,7 @@ from PySide6.QtGui import QColor
 
 from annotator.agreement.disagreements import list_disagreements, value_from_text
 from annotator.db.models import Decision
-from annotator.ui.agreement_view import AgreementView, rows_from_result, verdict
+from annotator.ui.agreement_view import AgreementView, rows_from_result, status_text, verdict
 from annotator.ui.disagreement_view import DisagreementView
 
 from test_agreement_project import project  # noqa: F401  (fixture)
@@ -34,7 +34,7 @@ def test_dashboard_table_colours_and_chart(qtbot, project, qtmodeltester):
     assert "every pairable value is the same" in m.index(sal, 0).data(Qt.ItemDataRole.ToolTipRole)
     rel = names.index("relevant")
     assert m.index(rel, 0).data(Qt.ItemDataRole.BackgroundRole).color() == QColor("#f7c9c9")  # low
-    assert "3 articles coded by two or more coders" in view.status.text()
+    assert "3 articles finished by two or more coders" in view.status.text()
     # the chart paints without warnings and maps clicks to fields
     view.show()
     view.chart.resize(500, 400)
@@ -158,7 +158,7 @@ def test_empty_project_dashboard(qtbot, tmp_path):
     try:
         view, result = _dashboard(qtbot, p, open_disagreements=False)
         assert result["n_articles"] == 0
-        assert "No article is coded by two or more coders" in view.status.text()
+        assert "No article is finished by two or more coders" in view.status.text()
         assert view.model.rowCount() >= 3
         view.shutdown()
     finally:
@@ -338,3 +338,34 @@ def test_alt_o_types_another_value(qtbot, project):
     view.list.setFocus()
     qtbot.keyClick(view.list, Qt.Key.Key_O, Qt.KeyboardModifier.AltModifier)
     assert view.other_radio.isChecked() and view.other_edit.hasFocus()
+
+
+def test_status_line_names_unfinished_codings_left_out():
+    base = {"n_articles": 4, "coders": ["ana", "ben"], "n_aligned_events": 7}
+    assert status_text(base) == "4 articles finished by two or more coders (ana, ben); 7 aligned events."
+    text = status_text({**base, "unfinished_codings": 3})
+    assert text.endswith("3 unfinished codings (new or in progress) are left out until marked done.")
+    assert "1 unfinished coding (new or in progress) is left out" in status_text({"n_articles": 0,
+                                                                                  "unfinished_codings": 1})
+
+
+def test_dashboard_shows_unfinished_codings(qtbot, tmp_path):
+    from annotator.demo import create_demo
+    from sqlalchemy import select
+
+    from annotator.db.models import Coding
+    p = create_demo(tmp_path / "demo.annotator")
+    try:
+        view, result = _dashboard(qtbot, p, open_disagreements=False)
+        assert result["unfinished_codings"] == 0 and "unfinished" not in view.status.text()
+        with p.session() as s:
+            for c in list(s.scalars(select(Coding).order_by(Coding.id)))[:2]:
+                c.status = "in_progress"
+        with qtbot.waitSignal(view.computed, timeout=30000) as blocker:
+            view.refresh()
+        result = blocker.args[0]
+        assert result["unfinished_codings"] == 2
+        assert f"{result['unfinished_codings']} unfinished coding" in view.status.text()
+        view.shutdown()
+    finally:
+        p.close()

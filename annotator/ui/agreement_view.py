@@ -61,6 +61,20 @@ def rows_from_result(result: dict[str, Any]) -> list[AgreementRow]:
     return out
 
 
+def status_text(result: dict[str, Any]) -> str:
+    """The dashboard's status line: what was compared, and what was left out (unfinished codings)."""
+    n = result.get("n_articles", 0)
+    unfinished = int(result.get("unfinished_codings") or 0)
+    left_out = (f" {unfinished} unfinished coding{'s' if unfinished != 1 else ''} (new or in progress) "
+                f"{'are' if unfinished != 1 else 'is'} left out until marked done." if unfinished else "")
+    if not n:
+        return ("No article is finished by two or more coders yet, so there is no agreement to show."
+                + left_out)
+    coders = ", ".join(result.get("coders") or [])
+    return (f"{n} article{'s' if n != 1 else ''} finished by two or more coders ({coders}); "
+            f"{result.get('n_aligned_events', 0)} aligned events." + left_out)
+
+
 def _num(x: float | None) -> str:
     return "undefined" if x is None else f"{x:.3f}"
 
@@ -344,13 +358,7 @@ class AgreementView(QWidget):
         rows = rows_from_result(result)
         self.model.set_rows(rows)
         self.chart.set_rows(rows)
-        n = result.get("n_articles", 0)
-        if not n:
-            self.status.setText("No article is coded by two or more coders yet, so there is no agreement to show.")
-        else:
-            coders = ", ".join(result.get("coders") or [])
-            self.status.setText(f"{n} article{'s' if n != 1 else ''} coded by two or more coders ({coders}); "
-                                f"{result.get('n_aligned_events', 0)} aligned events.")
+        self.status.setText(status_text(result))
 
     # ------------------------------------------------------------- disagreements
     @Slot(QModelIndex)
