@@ -206,11 +206,20 @@ def find_counts(text: str) -> list[dict]:
         tail = text[item["end"]:item["end"] + 60].lower()
         if re.match(r"[^.;]{0,30}?\b(?:including|with|along\s+with|and)\s+(?:their\s+|his\s+)?(?:families|family|relatives|wives|children)", tail):
             item["includes_family"] = True
-    # "200 people, 123 soldiers and 77 family members": the total includes the families
+    # "200 people, 123 soldiers and 77 family members", "About 150 people, 61 soldiers and their families": the
+    # total includes the families
     for i, item in enumerate(found):
         nxt = [f for f in found if 0 <= f["start"] - item["end"] <= 6]
-        if nxt and re.match(r"\s*[,—–:(-]", text[item["end"]:item["end"] + 3]) and any(
-                f["kind"] == "family" and 0 <= f["start"] - item["end"] <= 80 for f in found):
+        if nxt and re.match(r"\s*[,—–:(-]", text[item["end"]:item["end"] + 3]) and (any(
+                f["kind"] == "family" and 0 <= f["start"] - item["end"] <= 80 for f in found) or any(
+                f.get("includes_family") and not f.get("total_with_family") and f["kind"] != "family" for f in nxt)):
+            item["includes_family"] = True
+            item["total_with_family"] = True
+    # "three soldiers ... with their families – 11 people in all", "and their families (11 people)": a total with them
+    for item in found:
+        if item["kind"] == "people" and re.search(r"(?i)(?:people|persons|individuals)(?:\s+in\s+(?:all|total))?$", item["text"]) and \
+                re.search(r"(?i)\b(?:famil(?:y|ies)|wives|children|relatives|dependants|dependents)\b[^.;]{0,12}$",
+                          text[max(0, item["start"] - 60):item["start"]]):
             item["includes_family"] = True
             item["total_with_family"] = True
     # "a colonel and 30 soldiers": one more than the number
@@ -224,7 +233,7 @@ def find_counts(text: str) -> list[dict]:
             continue
         head = text[max(0, item["start"] - 110):item["start"]]
         m = re.search(r"(?i)\b(?:an?|one|another)\s+(?:[\w-]+\s+){0,4}?(?:colonel|major|captain|lieutenant|commander|officer|sergeant|corporal|general|leader|chief)"
-                      r"(?:\s+(?:in|of|from|with)\s+(?:the\s+)?[^,.;]{0,60}?)?\s+and\s+$", head) \
+                      r"(?:\s+(?:in|of|from|with)\s+(?:the\s+)?[^,.;]{0,60}?)?,?\s+and\s+$", head) \
             or re.search(r"(?:^|\n|[.:;—–]\s+)((?:[A-Z][\w-]*\s+)?(?:[Dd]eputy\s+)?(?:[Bb]attalion\s+|[Cc]ompany\s+)?(?:[Cc]ommander|[Cc]olonel|[Mm]ajor|[Cc]aptain))\s+and\s+$", head)
         if m and (item.get("approx") or item["max"] is None):
             item["part"] = False  # "a general and about 30 soldiers", "... and several hundred of his fighters": the round figure covers him

@@ -25,7 +25,7 @@ _MY = re.compile(r"\b(?:(?:early|mid|late|mid-|end of|the end of)\s*)?" + _MON +
 _MONTH_ONLY = re.compile(r"\b(?:in|since|during|by|early|late|mid-?|this|last|(?:the\s+)?(?:end|beginning|start|middle)\s+of)\s+" + _MON.replace("May|", "") + r"\b(?!\s+\d)")
 _YEAR = re.compile(r"\b(?:in|since|during|by|of|early|late|mid-?)\s+(?P<year>(?:19|20)\d\d)\b")
 _WEEKDAY = re.compile(r"(?i)\b(?P<pre>on|last|this|early|late|since|on\s+the\s+night\s+of)?\s*(?P<wd>" + _WD + r")\b")
-_RELATIVE = re.compile(r"(?i)\b(?P<what>yesterday|today|last\s+month|this\s+month|earlier\s+this\s+month|last\s+year|this\s+year|earlier\s+this\s+year|last\s+week|this\s+week|earlier\s+this\s+week|(?:last|this|over\s+the|at\s+the)\s+weekend|(?:a|one|two|three|four|five|six|\d)\s+(?:days?|weeks?)\s+ago)\b")
+_RELATIVE = re.compile(r"(?i)\b(?P<what>yesterday|today|last\s+month|this\s+month|earlier\s+this\s+month|last\s+year|this\s+year|earlier\s+this\s+year|last\s+week|this\s+week|earlier\s+this\s+week|(?:last|this|over\s+the|at\s+the)\s+weekend|(?:a|one|two|three|four|five|six|\d)\s+(?:days?|weeks?)\s+ago|(?:over|in|during|within)\s+the\s+(?:past|last)\s+(?:week|seven\s+days|few\s+days|two\s+weeks|fortnight))\b")
 
 
 def _mk(y, m, d) -> str | None:
@@ -195,6 +195,10 @@ def find_dates(text: str, ref: dt.date | None) -> list[dict]:
                     day = ref - dt.timedelta(days=7 * n)
                     monday = day - dt.timedelta(days=day.weekday())
                     value = _span_value(monday, monday + dt.timedelta(days=6))
+            elif re.match(r"(?:over|in|during|within) the (?:past|last) ", what):
+                # "over the past week": the days up to the reference date, at the precision they allow
+                days = 14 if re.search(r"two weeks|fortnight", what) else 7
+                value = _span_value(ref - dt.timedelta(days=days), ref)
             elif what in ("over the weekend", "at the weekend"):
                 sunday = ref - dt.timedelta(days=(ref.weekday() + 1) % 7 or 7)  # the latest Sunday before the date
                 value = _span_value(sunday - dt.timedelta(days=1), sunday)

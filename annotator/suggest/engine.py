@@ -32,7 +32,7 @@ from annotator.suggest.pipeline import load_pipeline
 from annotator.suggest.ranking import FIELDS, rank_candidates
 from annotator.suggest.resources import alternation, data_hash, load
 
-ENGINE_VERSION = "2"  # rules changed: dates from headers, ranks, relevance traps, sites, event mode/salience
+ENGINE_VERSION = "3"  # rules changed: receiving sides (LDF, reverse surrenders), family totals, vague vs exact counts, relative dates
 
 _SIDE_LINK = re.compile(r"(?i)(?<!according )(?<!according  )\b(?:to|into|joined|joining|join|joins|with|alongside|welcomed\s+by|received\s+by|sheltered\s+by|"
                         r"taken\s+in\s+by|escorted\s+by|picked\s+up\s+by|(?:held|controlled|run)\s+by)\s+(?:the\s+)?(?:(?!(?:after|before|when|while|in|on|at|near|as|because|following|during|by|from|of)\b)[\w’'-]+\s+){0,3}$")
@@ -361,7 +361,8 @@ class SuggestionEngine:
         out = []
         text = ctx.text
         unit_spans = [(u["start"], u["end"]) for u in ctx.units()]
-        for c in _counts.find_counts(text):
+        found = _counts.find_counts(text)
+        for c in found:
             if c["min"] is None and c["max"] is None:
                 continue
             if any(us <= c["start"] < ue for us, ue in unit_spans):
@@ -388,6 +389,10 @@ class SuggestionEngine:
                 base -= 0.3  # "Two other soldiers who tried to leave with him were caught"
             if c.get("total_with_family"):
                 base -= 0.25
+                si = ctx.sent_of(c["start"])
+                if any(o is not c and o["kind"] in ("people", "combined") and not o.get("total_with_family") and
+                       (o["min"] or 0) < (c["min"] or 0) and ctx.sent_of(o["start"]) == si for o in found):
+                    base -= 0.25  # "About 150 people, 61 soldiers and their families": the soldiers' own figure is coded
             elif c.get("includes_family"):
                 base -= 0.1  # a figure with the families in it: the soldiers' own figure wins when there is one
             if re.search(r"(?i)\baccording\s+to\s+(?:the\s+)?$", text[ctx.floor(c["start"], 25):c["start"]]) or any(
@@ -463,6 +468,20 @@ class SuggestionEngine:
             if any(ctx.sent_of(m.start) == ctx.sent_of(r["start"]) and (m.extra["min"] or 0) > 1 for m in out):
                 base -= 0.2
             out.append(Mention("count", text[s0:r["end"]], s0, r["end"], ctx.score(s0, r["end"], base), extra))
+        # "Dozens of police officers ... at least 26 officers had come over": the figure beats the vague word
+        for m in out:
+            lo, hi = m.extra["min"], m.extra["max"]
+            if lo is None or hi is not None or re.search(r"\d", m.extra["text"]):
+                continue
+            si = ctx.sent_of(m.start)
+            kind = _force_kind(m.extra["text"])
+            if any(o is not m and re.search(r"\d", o.extra["text"]) and o.extra["min"] is not None and lo <= o.extra["min"] < 10 * lo
+                   and (o.extra["max"] is None or o.extra["max"] >= o.extra["min"]) and not o.extra.get("part")
+                   and 0 <= ctx.sent_of(o.start) - si <= 2 and o.start > m.start and o.score >= m.score - 0.15
+                   and not ctx.is_background(o.start) and not _SEPARATE.match(text, ctx.sents[ctx.sent_of(o.start)].start)
+                   and not re.search(r"(?i)\b(?:another|other|more)\s+$", text[ctx.floor(o.start, 12):o.start])
+                   and not (kind and _force_kind(o.extra["text"]) not in (None, kind)) for o in out):
+                m.score -= 0.35
         for m in out:
             if re.match(r"\s+(?:were|was|are|is)\s+(?:among|part\s+of)\b", text[m.end:m.end + 20]):
                 m.score -= 0.25  # "X and three officers were among 20 troops": the total follows
@@ -662,8 +681,8 @@ class SuggestionEngine:
             if _SINCE.search(before) or re.match(r"(?i)since\b", d["text"]) or \
                     _SINCE_CLAUSE.search(text, ctx.floor(d["start"], 80), d["start"]):
                 base -= 0.3
-            elif ctx.background_near(d["start"], d["end"]):
-                base -= 0.2
+            elif _background_around(ctx, d["start"], d["end"]):
+                base -= 0.2  # a cue around it ("so far"), not its own words ("earlier this month", "June last year")
             if _BACKGROUND_DATE.search(text, ctx.floor(d["start"], 60), d["start"]) or _NAMED_EVENT_AFTER.match(text, d["end"]):
                 base -= 0.3  # "the coup in February 2021", "the February 1 coup", "a law passed in 2022"
             if is_said:
@@ -676,6 +695,9 @@ class SuggestionEngine:
                     base -= 0.2  # the event's own day is given next to it
                 else:
                     base -= 0.08
+                if ctx.ref is not None and d["value"] == ctx.ref.isoformat() and any(
+                        not s2 and d2 is not d and abs(ctx.sent_of(d2["start"]) - ctx.sent_of(d["start"])) <= 2 for d2, s2 in zip(found, said)):
+                    base -= 0.1  # "said on Friday" in a story dated that Friday: the day of the report
             if _AFTER_EVENT.match(text, d["end"]):
                 base -= 0.3  # "On Tuesday, a day after the surrender": a later day
             sent = ctx.sents[ctx.sent_of(d["start"])]
@@ -717,6 +739,20 @@ class SuggestionEngine:
                         continue
                 out.append(Mention(f, value, m.start(), m.end(), ctx.score(m.start(), m.end(), 0.6), extra))
         return out
+
+
+def _background_around(ctx, start: int, end: int, window: int = 60) -> bool:
+    """A background cue in the words around a date, not in the date's own words ("earlier this month") nor
+    completing it ("in June last year")."""
+    sent = ctx.sents[ctx.sent_of(start)]
+    lo, hi = max(sent.start, start - window), min(sent.end, end + window)
+    for m in ctx.trig.background.finditer(ctx.text, lo, hi):
+        if m.end() > start and m.start() < end:
+            continue
+        if 0 <= m.start() - end <= 1 and re.match(r"(?i)last\s+year", m.group(0)):
+            continue
+        return True
+    return False
 
 
 def _force_kind(words: str) -> str | None:
