@@ -29,6 +29,7 @@ def run_gui(project_path: str | None, coder: str | None = None, suggestions: boo
     from annotator.db.project import Project, ProjectError
     from annotator.ui import app as A
 
+    A.quiet_platform_noise()
     qapp = A.make_app()
     s = A.settings()
     try:
@@ -97,6 +98,7 @@ def screenshot(project_path: str | None, out: str, coder: str | None = None) -> 
     from annotator.db.project import Project, ProjectError
     from annotator.ui import app as A
 
+    A.quiet_platform_noise()
     A.make_app()
     try:
         if project_path:

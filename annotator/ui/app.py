@@ -25,6 +25,22 @@ def make_app(argv: list[str] | None = None) -> QApplication:
     return app
 
 
+# Messages Qt's offscreen platform prints for every window it shows: not the user's concern.
+_PLATFORM_NOISE = ("This plugin does not support propagateSizeHints",)
+
+
+def quiet_platform_noise() -> None:
+    """Keep Qt's own messages on stderr, minus the offscreen platform's noise (for the app's entry points)."""
+    from PySide6.QtCore import QtMsgType, qFormatLogMessage, qInstallMessageHandler
+
+    def handler(kind, ctx, message):
+        if kind in (QtMsgType.QtDebugMsg, QtMsgType.QtInfoMsg) or any(n in message for n in _PLATFORM_NOISE):
+            return
+        sys.stderr.write(qFormatLogMessage(kind, ctx, message) + "\n")
+
+    qInstallMessageHandler(handler)
+
+
 def settings() -> QSettings:
     return QSettings("annotator", "annotator")
 
