@@ -26,10 +26,10 @@ from annotator.suggest import dates as _dates
 from annotator.suggest import groups as _groups
 from annotator.suggest import places as _places
 from annotator.suggest import units as _units
-from annotator.suggest.context import Context, Mention, Triggers
+from annotator.suggest.context import _MYANMAR_ADMIN1, Context, Mention, Triggers
 from annotator.suggest.events import propose_events
 from annotator.suggest.pipeline import load_pipeline
-from annotator.suggest.ranking import FIELDS, rank_candidates
+from annotator.suggest.ranking import FIELDS, _item, rank_candidates
 from annotator.suggest.resources import alternation, data_hash, load
 
 ENGINE_VERSION = "3"  # rules changed: receiving sides (LDF, reverse surrenders), family totals, vague vs exact counts, relative dates
@@ -71,6 +71,9 @@ _ASYLUM = re.compile(r"(?i)\b(?:asylum|protection|refuge|sanctuary|surrendered\s
 _AUTHORITIES = re.compile(r"\b((?:[A-Z][a-z]+\s+){1,2}(?:authorities|government|officials|police|army|military|embassy))\s+for\b")
 _TO_ITS = re.compile(r"(?i)\s+(?:\w+\s+){0,2}?(?:to|with|into)\s+(?:(?:its|their)\s+(?:own\s+)?(?:fighters|forces|troops|members|units?|ranks|positions|men|side|custody|camp|base)|"
                      r"(?:them|it|the\s+group|the\s+alliance|the\s+rebels|the\s+resistance\s+group))\b")
+_TO_FORCE = re.compile(r"(?i)\b(?:surrendered|surrendering|surrenders?|defected|defecting|returned\s+to\s+the\s+legal\s+fold|(?:gave|handed|turned)\s+"
+                       r"themselves\s+(?:up|over|in)|came\s+over|crossed\s+over)\s+(?:\w+\s+){0,2}?to\s+(?:the\s+|a\s+|an\s+|local\s+)*$")
+_GAVE_UP = re.compile(r"(?i)\b(?:handed|surrendered|gave|given|returned|captured|arrested|detained)\b")
 _SEPARATE = re.compile(r"(?i)[\"“]?(?:separately|in\s+a\s+separate|elsewhere|meanwhile|in\s+another|also\s+on|on\s+the\s+same\s+day)\b")
 _PREP_PLACE = re.compile(r"\b(?P<prep>near|outside|in|at|around|into|to)\s+(?:the\s+)?(?P<of>(?:town|city|village|area)\s+of\s+)?"
                          r"(?P<name>[A-Z][a-z][\w’'-]+(?:[ -][A-Z][a-z][\w’'-]+)?)(?![\w’'-])")
@@ -202,6 +205,7 @@ class SuggestionEngine:
             mentions = [m for m in mentions if m.score >= 0.6]
         fields = rank_candidates(mentions, text)
         events = propose_events(ctx, mentions, fields) if relevant >= 0.5 else []
+        _event_values(fields, events, mentions, text)
         return {"relevant": relevant, "fields": fields, "events": events, "model": self.version}
 
     def _groups(self, ctx: "Context") -> list[Mention]:
@@ -225,6 +229,11 @@ class SuggestionEngine:
             if g.local and ctx.country != "Myanmar":
                 g = _groups.Group(_groups.generic_value("military", ctx.demonym), None)
                 as_side = False
+            if g.side is None and g.actor is not None and ctx.trigger_before(s, 30) and _TO_FORCE.search(before):
+                # "seven PDF members surrendered to the Tatmadaw": the force took them in (the reverse direction)
+                out.append(Mention("receiving_side", g.actor, s, e, ctx.score(s, e, 0.6)))
+                prev_role[e] = prev_role[e + 1] = "side"
+                continue
             if as_side:
                 speaker = False
                 base = 0.15 if g.generic else 0.2
@@ -242,6 +251,9 @@ class SuggestionEngine:
                             r"(?:received|welcomed|accepted|took\s+in|taken\s+in|sheltered|is\s+sheltering|was\s+sheltering)\s+(?:\w+\s+){0,2}"
                             r"(?:defectors?|deserters?|soldiers|troops|men|officers|policemen)\b", after):
                     base += 0.3  # "The KNLA confirmed it had received five defectors"
+                if not link and (re.search(r"(?i)\b(?:members?|fighters?|cadres?|leaders?|deserters?|defectors?)\s+(?:of|from)\s+(?:the\s+|a\s+|an\s+|local\s+)*$", before)
+                                 or re.match(r"(?i)\s*(?:group\s+)?(?:members?|fighters?|cadres?)\s+(?:\w+\s+){0,3}?(?:surrendered|defected|deserted|returned)\b", after)):
+                    base -= 0.2  # "seven members of a PDF group surrendered to the Tatmadaw": the people who left, not the receivers
                 if re.match(r"(?i)\s*\)?\s*(?:\([A-Z]{2,6}\)\s*)?(?:overran|overrun|attacked|captured|seized|shelled|ambushed|stormed|besieged|surrounded)\b", after):
                     base -= 0.2  # "after the CNA overran their camp": the attackers, not necessarily the receivers
                 out.append(Mention("receiving_side", g.side, s, e, ctx.score(s, e, base), {"generic": g.generic, "speaker": speaker}))
@@ -285,6 +297,8 @@ class SuggestionEngine:
                 base -= 0.25
             if kind == "police" and re.search(r"(?i)\bmilitary\s+$", before):
                 continue  # "military police": the army's own
+            if re.search(r"(?i)\b(?:to|by)\s+(?:a|an|the)\s+$", before) and _GAVE_UP.search(text, ctx.sents[ctx.sent_of(s)].start, s):
+                base -= 0.15  # "handed over their rifles to a military column": the force they gave up to
             out.append(Mention("actor", value, s, e, ctx.score(s, e, base)))
         # a unit named near a trigger implies its force ("the second-in-command of LIB 345 defected")
         for u in self._own_units(ctx):
@@ -517,7 +531,7 @@ class SuggestionEngine:
                 base -= 0.3  # "the junta's spokesman Maj-Gen Zaw Min Tun", "the police chief, Police Col. Myo Min Tun, told ..."
             if any(0 < gs - r["end"] <= 12 and re.fullmatch(r"\s+of\s+(?:the\s+)?", text[r["end"]:gs]) for gs, ge in side_groups):
                 base -= 0.3  # "a commander of the Karen National Liberation Army said": the receiving side's
-            if r["value"] == "commander" and any(
+            if r["text"].lower() == "commander" and any(
                     o is not r and o["value"] != "commander" and 0 < o["start"] - r["end"] <= 50 and
                     re.fullmatch(r"(?:\s+of\s+[^,.;]{1,40})?,\s+(?:an?|the)\s+(?:\w+\s+)?", text[r["end"]:o["start"]]) for o in ranks):
                 continue  # "the commander of the two battalions, a Lt-Col": the rank is the apposition
@@ -572,8 +586,13 @@ class SuggestionEngine:
             base = base_by_level.get(p["level"], 0.4)
             si = ctx.sent_of(p["start"])
             before = text[ctx.floor(p["start"], 60):p["start"]]
-            if _BASED.search(before):
+            based = _BASED.search(before)
+            if based:
                 base -= 0.3
+                if re.match(r"(?i)from", based.group(0)) and ctx.trigger_in_sentence(p["start"]) and not any(
+                        q is not p and q["level"] in ("place", "pattern", "site", "landmark") and q["admin1"] in _MYANMAR_ADMIN1
+                        and not _BASED.search(text, ctx.floor(q["start"], 60), q["start"]) for q in by_sent.get(si, ())):
+                    base += 0.15  # "Nine police officers from Tamu crossed into India": no other place says where they left
             if p["text"].isupper() and len(p["text"]) > 2 and (p["start"] == 0 or text[p["start"] - 1] == "\n"):
                 base -= 0.35  # "KHARTOUM, Sudan (AP) —": where the story was filed
             if any(q is not p and 0 <= p["start"] - q["end"] <= 30 and q["level"] not in ("admin1", "region", "country") and
@@ -739,6 +758,31 @@ class SuggestionEngine:
                         continue
                 out.append(Mention(f, value, m.start(), m.end(), ctx.score(m.start(), m.end(), 0.6), extra))
         return out
+
+
+def _event_values(fields: dict, events: list[dict], mentions: list[Mention], text: str) -> None:
+    """A second main event's place, receiving side, count or date ("Nine police officers from Tamu ... In a separate
+    incident, ... in Falam Township") added to a field with fewer than three candidates, however the first event scores."""
+    main = [e for e in events if e["salience"] == "main"]
+    for ev in main:
+        for f in ("location", "receiving_side", "count", "date"):
+            want = ev.get(f)
+            if not want:
+                continue
+            if f == "count":
+                key = (want["min"], want["max"])
+                have = [(c["min"], c["max"]) for c in fields[f][:3]]
+                pick = [m for m in mentions if m.field == f and (m.extra.get("min"), m.extra.get("max")) == key]
+            else:
+                key = want
+                have = [c["value"] for c in fields[f][:3]]
+                pick = [m for m in mentions if m.field == f and m.value == key]
+            if key in have or not pick or len(fields[f]) >= 3:
+                continue  # never pushes out a candidate that scored better
+            m = max(pick, key=lambda m: m.score)
+            if f == "location" and m.extra.get("level") in ("country", "abroad"):
+                continue
+            fields[f].append(_item(f, m, min([m.score] + [c["score"] for c in fields[f]]), text))
 
 
 def _background_around(ctx, start: int, end: int, window: int = 60) -> bool:

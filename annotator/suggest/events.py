@@ -197,6 +197,9 @@ def _event(ctx, g, top) -> dict | None:
     locs = [m for m in info["location"] if m.score >= 0.45]
     # a named town or village before a site described around it ("an outpost near Kyondoe" -> Kyondoe)
     locs = [m for m in locs if m.extra.get("level") != "site"] + [m for m in locs if m.extra.get("level") == "site"]
+    # "Nine police officers from Tamu crossed into India": the town they left, before the country they reached
+    locs = [m for m in locs if m.extra.get("level") not in ("country", "abroad")] + \
+        [m for m in locs if m.extra.get("level") in ("country", "abroad")]
     location = None
     background = any(ctx.is_background(ctx.sents[si].start) for si in g["sents"])
     if locs:

@@ -6,7 +6,9 @@ from __future__ import annotations
 import re
 
 from annotator.suggest.context import Mention
+from annotator.suggest.resources import load
 
+_REFUGE = load("groups").get("refuge_receivers", {})
 FIELDS = ("actor", "receiving_side", "unit", "count", "rank", "location", "date")
 MAX_CANDIDATES = 5
 # a candidate must also come within DELTA of the field's best one: a short list is a confident one
@@ -36,6 +38,11 @@ def rank_candidates(mentions: list[Mention], text: str) -> dict:
         cands.sort(key=lambda x: (-x[0], x[1].start))
         if f == "receiving_side" and any(not m.extra.get("generic") and sc >= THRESHOLD[f] for sc, m in cands):
             cands = [(sc, m) for sc, m in cands if not m.extra.get("generic")]
+        if f == "receiving_side":
+            # "crossed into Thailand and handed themselves over to Thai authorities": the authorities, not the country too
+            took_in = [m.value for sc, m in cands if sc >= THRESHOLD[f]]
+            cands = [(sc, m) for sc, m in cands if not any(
+                v != m.value and v.startswith(tuple(_REFUGE.get(m.value, ()))) for v in took_in)]
         if f == "receiving_side" and any(not m.extra.get("speaker") and sc >= THRESHOLD[f] + 0.2 for sc, m in cands):
             # a group that only announced the news ("the People's Embrace group said") after one linked to the trigger
             cands = [(sc - 0.25 if m.extra.get("speaker") else sc, m) for sc, m in cands]

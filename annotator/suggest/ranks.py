@@ -23,6 +23,10 @@ def _compiled():
     return full, abbr_rx, abbr_map, cap_only, set(r.get("not_defectors", []))
 
 
+_COMMANDER_OF = re.compile(r"\s+of\s+(?:the\s+|a\s+|an\s+|its\s+|their\s+)?(?:[\w-]+\s+){0,2}?(?P<kind>(?i:light\s+infantry\s+battalion|infantry\s+battalion|"
+                           r"battalion|company|platoon|column)|L?IBs?(?=[\s-]*\d))\b")
+
+
 @lru_cache(maxsize=1)
 def _canonical() -> frozenset:
     return frozenset(load("ranks")["canonical"])
@@ -94,7 +98,13 @@ def find_ranks(text: str) -> list[dict]:
         if low == "major" and not qual and re.match(
                 r"\s+(?!(?:in|of|from|at|and|who|with|was|is|had|has|said|told)\b)[a-z]", text[m.end():m.end() + 8]):
             continue  # "major ethnic armed groups"
-        out.append(dict(start=m.start(), end=m.end(), text=m.group(0), value=_value(m.group("qual"), word)))
+        value = _value(m.group("qual"), word)
+        if low == "commander":
+            of = _COMMANDER_OF.match(text, m.end())
+            if of:  # "the commander of Infantry Battalion 32": a battalion commander
+                kind = "battalion" if re.search(r"(?i)batt?alion|\bL?IBs?\b", of.group(0)) else of.group("kind").lower()
+                value = _value(m.group("qual"), f"{kind} commander")
+        out.append(dict(start=m.start(), end=m.end(), text=m.group(0), value=value))
         taken[m.start():m.end()] = b"\x01" * (m.end() - m.start())
     for m in abbr_rx.finditer(text):
         if any(taken[m.start():m.end()]):
