@@ -233,10 +233,11 @@ class MainWindow(QMainWindow):
         self._learned = self._learned_count()
         self._compute_all_requested.emit(8, self._queue_from_current())
 
-    def _learned_count(self) -> int:
-        from annotator.coding import learned_patterns
+    def _learned_count(self):
+        """The active learned patterns (ids and values): a change means the engine must be rebuilt."""
+        from annotator.patterns import signature
         try:
-            return len(learned_patterns(self.project))
+            return signature(self.project)
         except Exception:  # noqa: BLE001
             return -1
 
@@ -346,6 +347,15 @@ class MainWindow(QMainWindow):
         self.form.flush()  # the package takes what is saved
         dlg = PackageDialog(self.project, self)
         self.last_package_dialog = dlg
+        dlg.open()
+
+    def patterns_dialog(self) -> None:
+        """Supervisor > Learned patterns: switching one off or on rebuilds the engine for the next articles."""
+        from annotator.ui.patterns_dialog import PatternsDialog
+        self.form.flush()  # patterns learned from the edit in progress are listed too
+        dlg = PatternsDialog(self.project, self.coder_name, self)
+        dlg.changed.connect(self._check_learned)
+        self.last_patterns_dialog = dlg
         dlg.open()
 
     def merge_dialog(self) -> None:

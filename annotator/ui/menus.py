@@ -52,6 +52,7 @@ ACTIONS = [
     ("&Supervisor", "assign", "&Assign articles to coders…", [], "assign_dialog"),
     ("&Supervisor", "make_package", "Make work &package for a coder…", [], "package_dialog"),
     ("&Supervisor", "merge", "&Merge coder files…", [], "merge_dialog"),
+    ("&Supervisor", "patterns", "&Learned patterns…", [], "patterns_dialog"),
     ("&Help", "shortcuts", "&Keyboard shortcuts", ["F1"], "show_shortcuts"),
 ]
 OPTIONAL = {"export": "annotator.ui.export_dialog", "assign": "annotator.ui.assign_dialog", "agreement": "annotator.ui.agreement_view",
