@@ -107,7 +107,10 @@ class EventBox(QGroupBox):
     def show_proposed(self) -> None:
         ev = self.ev_state
         self.setTitle(f"Event {self.number}" + (" (proposed)" if ev.proposed else ""))
-        self.setStyleSheet("QGroupBox#eventBox { border: 1px dashed #c9a000; }" if ev.proposed else "")
+        # a styled border needs the title placed in the margin, or the title and the buttons overlap
+        self.setStyleSheet("QGroupBox#eventBox { border: 1px dashed #c9a000; margin-top: 1.4em; }"
+                           "QGroupBox#eventBox::title { subcontrol-origin: margin; left: 6px; padding: 0 3px; }"
+                           if ev.proposed else "")
         self.buttons["delete"].setText("Dismiss" if ev.proposed else "Delete")
         self.buttons["accept"].setVisible(ev.proposed or any(v.origin == "suggested" for v in ev.values.values()))
 
