@@ -322,3 +322,17 @@ def test_screenshot_of_a_broken_file_names_it(qapp, tmp_path, capsys):
     err = capsys.readouterr().err
     assert str(bad) in err and "annotator-screenshot-" not in err
     assert bad.read_bytes() == b"not a database at all" * 100
+
+
+def test_about_names_version_project_and_engine(make_window, tmp_path):
+    from annotator import __version__
+    from tests.conftest import FakeEngine, make_project
+    project = make_project(tmp_path / "about.annotator")
+    try:
+        win = make_window(project, FakeEngine())
+        assert "action_about" in {a.objectName() for a in win.findChildren(type(win.action_map["about"]))}
+        text = win.about_text()
+        assert f"annotator {__version__}" in text and str(project.path) in text
+        assert "Codebook: defection" in text and "Suggestion engine: fake-1" in text
+    finally:
+        project.close()

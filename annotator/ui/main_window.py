@@ -434,6 +434,20 @@ class MainWindow(QMainWindow):
         from annotator.ui.shortcut_sheet import ShortcutSheet
         ShortcutSheet(self.action_map, self.codebook, self).exec()
 
+    def about_text(self) -> str:
+        """Help > About: the version, the project file, its codebook and the suggestion engine in use."""
+        from annotator import __version__
+        from annotator.settings import model_name
+        cb = self.codebook
+        engine = self.engine_version or "not loaded yet" if self.worker is not None else "off (--no-suggestions)"
+        return (f"<b>annotator {__version__}</b><br>Code defection events in news articles.<br><br>"
+                f"Project: {self.project.path}<br>Codebook: {cb.name} {cb.version}<br>"
+                f"Coder: {self.coder_name}<br>spaCy model: {model_name(self.project)}<br>"
+                f"Suggestion engine: {engine}")
+
+    def show_about(self) -> None:
+        QMessageBox.about(self, "About annotator", self.about_text())
+
     def shortcut_rows(self) -> list[tuple[str, str, str]]:
         from annotator.ui.shortcut_sheet import shortcut_rows
         return shortcut_rows(self.action_map, self.codebook)

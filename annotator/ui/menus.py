@@ -54,6 +54,7 @@ ACTIONS = [
     ("&Supervisor", "merge", "&Merge coder files…", [], "merge_dialog"),
     ("&Supervisor", "patterns", "&Learned patterns…", [], "patterns_dialog"),
     ("&Help", "shortcuts", "&Keyboard shortcuts", ["F1"], "show_shortcuts"),
+    ("&Help", "about", "&About annotator", [], "show_about"),
 ]
 OPTIONAL = {"export": "annotator.ui.export_dialog", "assign": "annotator.ui.assign_dialog", "agreement": "annotator.ui.agreement_view",
             "disagreement": "annotator.ui.disagreement_view"}
