@@ -336,3 +336,21 @@ def test_about_names_version_project_and_engine(make_window, tmp_path):
         assert "Codebook: defection" in text and "Suggestion engine: fake-1" in text
     finally:
         project.close()
+
+
+def test_queue_marks_likely_irrelevant_articles(qtmodeltester):
+    from PySide6.QtCore import Qt
+
+    from annotator.ui.queue_data import QueueRow
+    from annotator.ui.queue_model import COL_REL, COL_TITLE, QueueModel
+    model = QueueModel()
+    rows = [QueueRow(str(i), i, f"t{i}", f"f{i}.txt", "Out", "2024-01-01", "new", rel, None)
+            for i, rel in enumerate((0.93, 0.12, None))]
+    model.set_rows(rows)
+    qtmodeltester.check(model)
+    relevant, irrelevant, unknown = (model.index(r, COL_TITLE) for r in range(3))
+    assert "Likely not relevant" in irrelevant.data(Qt.ItemDataRole.ToolTipRole)
+    assert "Likely not relevant" not in relevant.data(Qt.ItemDataRole.ToolTipRole)
+    assert irrelevant.data(Qt.ItemDataRole.ForegroundRole) is not None
+    assert relevant.data(Qt.ItemDataRole.ForegroundRole) is None and unknown.data(Qt.ItemDataRole.ForegroundRole) is None
+    assert model.index(1, COL_REL).data(Qt.ItemDataRole.FontRole).italic()

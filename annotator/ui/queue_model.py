@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QSortFilterProxyModel, Qt
-from PySide6.QtGui import QBrush, QColor
+from PySide6.QtGui import QBrush, QColor, QFont
 
 from annotator.ui.queue_data import STATUS_LABELS, QueueRow
 
@@ -10,6 +10,7 @@ COLUMNS = ("#", "Title", "Status", "Rel.", "Dup.")
 COL_POS, COL_TITLE, COL_STATUS, COL_REL, COL_DUP = range(5)
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1
 ID_ROLE = Qt.ItemDataRole.UserRole + 2
+LIKELY_IRRELEVANT = 0.5   # below this relevance score the engine finds no defection event: the row is marked
 STATUS_COLOURS = {"new": None, "in_progress": "#fff4cc", "done": "#dff3df", "flagged": "#ffd9d9",
                   "not_relevant": "#e8e8e8"}
 
@@ -55,10 +56,21 @@ class QueueModel(QAbstractTableModel):
             tip = f"{row.title}\n{row.file_name}  {row.outlet}  {row.published}".strip()
             if row.duplicate_of:
                 tip += f"\nNear-duplicate of {row.duplicate_of}"
+            if row.relevance is not None and row.relevance < LIKELY_IRRELEVANT:
+                tip += (f"\nLikely not relevant: the engine finds no defection event here "
+                        f"(relevance {row.relevance:.2f})")
             return tip
         elif role == Qt.ItemDataRole.BackgroundRole and col == COL_STATUS:
             colour = STATUS_COLOURS.get(row.status)
             return QBrush(QColor(colour)) if colour else None
+        elif role == Qt.ItemDataRole.ForegroundRole and col in (COL_TITLE, COL_REL) \
+                and row.relevance is not None and row.relevance < LIKELY_IRRELEVANT:
+            return QBrush(QColor("#8a8a8a"))   # likely not relevant: greyed, still in the queue
+        elif role == Qt.ItemDataRole.FontRole and col == COL_REL \
+                and row.relevance is not None and row.relevance < LIKELY_IRRELEVANT:
+            font = QFont()
+            font.setItalic(True)
+            return font
         elif role == Qt.ItemDataRole.TextAlignmentRole and col in (COL_POS, COL_REL, COL_DUP):
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         return None
