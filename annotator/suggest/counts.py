@@ -61,7 +61,9 @@ def _tables():
                         + people_rx + r")\b", re.I)
     bare = re.compile(r"^\s*" + quantity + r"\s*$", re.I)
     anywhere = re.compile(r"(?<![\w,.-])" + quantity, re.I)
-    number_total = re.compile(r"\b(?:number|total|tally|toll)\b[^.;]{0,60}?\b(?:is|was|at|to|of|reached|stands\s+at|to\s+be)\s+(?:estimated\s+(?:to\s+be\s+|at\s+))?"
+    # "the total ... reached 300", "it put the figure at 236", "We counted 108"
+    number_total = re.compile(r"(?:\b(?:number|total|tally|toll|figure|count)\b[^.;]{0,60}?\b(?:is|was|at|to|of|reached|stands\s+at|to\s+be)\s+(?:estimated\s+(?:to\s+be\s+|at\s+))?|"
+                              r"\b(?:we|they|I|he|she|it|had|have|has)\s+counted\s+)"
                               + "(?P<q>" + quantity.replace("?P<", "?P<t") + ")", re.I)
     single = re.compile(r"\b(?:(?:an?|one)\s+(?:[A-Z][a-z]+\s+)?|the\s+(?=(?:deputy\s+)?(?:battalion\s+)?(?:commander|second-in-command)\s+of\b))(?:(?:acting|former|deputy|junior|senior|low-ranking|serving|army|police|military|junta|regime|air\s+force|navy|naval|border)\s+){0,2}"
                         r"(soldier|policeman|police\s+officer|officer|serviceman|private|sergeant|corporal|captain|major|lieutenant(?:\s+colonel)?|colonel|"
@@ -186,7 +188,10 @@ def find_counts(text: str) -> list[dict]:
             continue
         lo, hi, approx = _bounds(m.group("tmod"), m.group("tnum"), m.group("tsuffix"), m.group("tvague"))
         found.append(dict(start=s, end=e, text=text[s:e], min=lo, max=hi, approx=approx,
-                          includes_family=False, kind="total"))
+                          includes_family=False, kind="total",
+                          # "it later put the figure at 236", "We counted 108": a correction of an earlier figure
+                          revised=bool(re.search(r"(?i)\b(?:put|puts|revised|raised|lowered|updated|corrected|counted|later|final)\b",
+                                                 text[max(0, m.start() - 30):s]))))
         taken.append((s, e))
     for m in t["single"].finditer(text):
         if any(a <= m.start() < b for a, b in taken):
@@ -257,6 +262,20 @@ def find_counts(text: str) -> list[dict]:
             s = item["start"] - (len(head) - w.start())
             found.append(dict(item, start=s, min=item["min"] + 1, max=item["max"] + 1, kind="combined", text=text[s:item["end"]]))
             item["part"] = True  # "defected with 11 soldiers": twelve
+            continue
+        # "The deputy commander of LIB 508, a major, defected to the NUG on Wednesday with four soldiers": he and they
+        sent_start = max(text.rfind("\n", 0, item["start"]), *(text.rfind(p, 0, item["start"]) for p in (". ", "! ", "? "))) + 1
+        head = text[sent_start:item["start"]]
+        w = re.search(r"(?i)\b(?:defect(?:ed|s)?|desert(?:ed|s)?|surrender(?:ed|s)?|fled|escaped|crossed\s+over|switched\s+sides)\b"
+                      r"[^.;]{0,60}?\bwith\s+(?:his\s+|her\s+)?$", head)
+        if w and re.match(r"\s*[\"“]?(?:(?:the|a|an)\s+)?(?:[\w-]+\s+){0,3}?(?:commander|officer|major|captain|lieutenant|colonel|sergeant|"
+                          r"corporal|soldier|policeman|pilot|general|second-in-command)\b(?!s)", head[:w.start()], re.I):
+            s = sent_start + len(head) - len(head.lstrip(" \"“"))
+            found.append(dict(item, start=s, min=item["min"] + 1, max=item["max"] + 1, kind="combined", text=text[s:item["end"]]))
+            item["part"] = True
+            for other in found:
+                if other["kind"] == "single" and s <= other["start"] < item["start"]:
+                    other["part"] = True  # he is in the five
     # "the 40-strong garrison": a count
     for m in re.finditer(r"(?i)\b(?P<n>\d{1,4}|" + NUMBER_WORDS + r")-strong\s+(?:garrison|unit|platoon|company|column|group|contingent|force|detachment|team)\b", text):
         n = to_int(m.group("n"))

@@ -243,8 +243,12 @@ class SuggestionEngine:
                     base += 0.25 if re.match(r"(?i)(?:held|controlled|run)\b", link.group(0)) else 0.42  # "an area held by": weaker
                 elif not g.generic and ctx.trigger_in_sentence(s) and (
                         _SPEAKER.match(after) or re.search(r"(?i)\baccording\s+to\s+(?:the\s+)?$", before)):
-                    base += 0.15  # "20 soldiers surrendered, the KIA said": the group announcing it usually received them
                     speaker = True
+                    if all(re.match(r"(?i)desert|awol|absent|abandon|left|leav|fled|flee|escaped|ran\s+away|went\s+missing|quit", text[ts:te])
+                           for ts, te, tw in ctx.sent_trig.get(ctx.sent_of(s), ())):
+                        base -= 0.1  # "dozens have deserted, according to the KNU": desertion has no receiver
+                    else:
+                        base += 0.15  # "20 soldiers surrendered, the KIA said": the group announcing it usually received them
                 elif re.match(r"\s*(?:spokes\w+|said|says|told|statement|leader|chairman|minister)", after, re.I):
                     base -= 0.1
                 if re.match(r"(?i)\s*\)?\s*(?:\([A-Z]{2,6}\)\s*)?(?:said\s+|confirmed\s+|says\s+)?(?:that\s+)?(?:it|they)?\s*(?:had\s+|has\s+|have\s+)?"
@@ -409,7 +413,7 @@ class SuggestionEngine:
                     base -= 0.25  # "About 150 people, 61 soldiers and their families": the soldiers' own figure is coded
             elif c.get("includes_family"):
                 base -= 0.1  # a figure with the families in it: the soldiers' own figure wins when there is one
-            if re.search(r"(?i)\baccording\s+to\s+(?:the\s+)?$", text[ctx.floor(c["start"], 25):c["start"]]) or any(
+            if re.search(r"(?i)\baccording\s+to\s+(?:the\s+)?$", text[ctx.floor(c["start"], 25):c["start"]]) or c["kind"] != "combined" and any(
                     c["start"] <= gs < c["end"] and g.side and not g.actor for gs, ge, g in ctx.groups()):
                 base -= 0.3  # "according to two KNLA officers", "a KNLA officer said": the sources, the receiving side's men  # "200 people, 123 soldiers and 77 family members": the soldiers' figure is coded
             if c.get("part"):
@@ -418,8 +422,11 @@ class SuggestionEngine:
                 base += 0.2  # "A Syrian army colonel also crossed into Jordan": the subject of its own report
             if c["kind"] == "single" and _NAMED.search(text, ctx.floor(c["start"], 40), c["start"]):
                 base += 0.25  # "Tin Min Tun, an acting major": a named person is a count of one
+            if c.get("revised"):
+                base += 0.25  # "On Monday, it put the figure at 236": the corrected count of the event just reported
             extra = {k: c[k] for k in ("min", "max", "approx", "includes_family")}
             extra["text"] = c["text"]
+            extra["revised"] = bool(c.get("revised"))
             extra["part"] = bool(c.get("part")) or c["kind"] == "family"
             out.append(Mention("count", c["text"], c["start"], c["end"], ctx.score(c["start"], c["end"], base), extra))
         # "Police Major Khin Maung Oo ... has joined the CDM": a named officer is a count of one
@@ -444,6 +451,43 @@ class SuggestionEngine:
                             ex = dict(m.extra, min=lo, max=hi, text=words2)
                             out.append(Mention("count", words2, r["start"], m.end, m.score + 0.05, ex))
                             break
+        # "Sgt. Maj. Kyaw Lin and Cpl. Aung Naing", "Second Lt. Zaw Min Htet, L/Cpl. Hla Win and three privates": named
+        # officers listed together (and the number that closes the list) are one count
+        ranks = ctx.ranks()
+        by_start = {r["start"]: r for r in ranks}
+        chained: set[int] = set()
+        for r in ranks:
+            if r["start"] in chained or not r["text"][:1].isupper() or not ctx.trigger_in_sentence(r["start"]):
+                continue
+            name = _RANK_NAME.match(text, r["end"])
+            if not name:
+                continue
+            n, pos, members, closing = 1, name.end(), [r], None
+            while True:
+                sep = re.match(r"\s*,\s*(?:and\s+)?|\s+and\s+", text[pos:pos + 8])
+                if not sep:
+                    break
+                p2 = pos + sep.end()
+                r2 = by_start.get(p2)
+                name2 = _RANK_NAME.match(text, r2["end"]) if r2 and r2["text"][:1].isupper() else None
+                if name2:
+                    n, pos = n + 1, name2.end()
+                    members.append(r2)
+                    chained.add(r2["start"])
+                    continue
+                closing = next((m for m in out if m.start == p2 and (m.extra["min"] or 0) > 1 and m.extra["max"] == m.extra["min"]), None)
+                break
+            if n < 2:
+                continue
+            end = closing.end if closing else pos
+            total = n + (closing.extra["min"] if closing else 0)
+            for m in out:
+                if r["start"] <= m.start < end:
+                    m.score -= 0.4
+                    m.extra["part"] = True
+            words = text[r["start"]:end]
+            extra = {"min": total, "max": total, "approx": False, "includes_family": False, "text": words, "part": False}
+            out.append(Mention("count", words, r["start"], end, ctx.score(r["start"], end, 0.55), extra))
         # one person, or a few officers, next to a larger figure for the same event: a part of it
         groups = [m for m in out if (m.extra["min"] or 0) > 1 and not m.extra.get("part") and m.score >= 0.5]
         for m in out:
@@ -483,22 +527,25 @@ class SuggestionEngine:
                 base -= 0.2
             out.append(Mention("count", text[s0:r["end"]], s0, r["end"], ctx.score(s0, r["end"], base), extra))
         # "Dozens of police officers ... at least 26 officers had come over": the figure beats the vague word
+        # "more than 200 soldiers had surrendered ... it put the figure at 236": the exact figure beats the open one
         for m in out:
             lo, hi = m.extra["min"], m.extra["max"]
-            if lo is None or hi is not None or re.search(r"\d", m.extra["text"]):
+            if lo is None or hi is not None:
                 continue
+            digits = bool(re.search(r"\d", m.extra["text"]))
             si = ctx.sent_of(m.start)
             kind = _force_kind(m.extra["text"])
-            if any(o is not m and re.search(r"\d", o.extra["text"]) and o.extra["min"] is not None and lo <= o.extra["min"] < 10 * lo
-                   and (o.extra["max"] is None or o.extra["max"] >= o.extra["min"]) and not o.extra.get("part")
-                   and 0 <= ctx.sent_of(o.start) - si <= 2 and o.start > m.start and o.score >= m.score - 0.15
+            if any(o is not m and re.search(r"\d", o.extra["text"]) and o.extra["min"] is not None and lo <= o.extra["min"] < (2 if digits else 10) * lo
+                   and (o.extra["max"] == o.extra["min"] if digits else (o.extra["max"] is None or o.extra["max"] >= o.extra["min"]))
+                   and not o.extra.get("part") and not o.extra.get("includes_family")
+                   and 0 <= ctx.sent_of(o.start) - si <= 2 and o.start > m.start and (o.score >= m.score - 0.15 or o.extra.get("revised"))
                    and not ctx.is_background(o.start) and not _SEPARATE.match(text, ctx.sents[ctx.sent_of(o.start)].start)
                    and not re.search(r"(?i)\b(?:another|other|more)\s+$", text[ctx.floor(o.start, 12):o.start])
                    and not (kind and _force_kind(o.extra["text"]) not in (None, kind)) for o in out):
                 m.score -= 0.35
         for m in out:
-            if re.match(r"\s+(?:were|was|are|is)\s+(?:among|part\s+of)\b", text[m.end:m.end + 20]):
-                m.score -= 0.25  # "X and three officers were among 20 troops": the total follows
+            if re.match(r"(?:\s+(?:with|of|from)\s+[^.;,]{1,40}?)?\s+(?:were|was|are|is)\s+(?:among|part\s+of)\b", text[m.end:m.end + 70]):
+                m.score -= 0.4  # "X and three officers were among 20 troops": the total follows
                 m.extra["part"] = True
         return out
 
@@ -729,7 +776,9 @@ class SuggestionEngine:
                 base -= 0.35  # "LOIKAW, 20 November 2023 — ...": where and when the story was filed
             if d["precision"] == "relative" and re.match(r"(?i)(?:this|earlier\s+this|last)\s+(?:year|month|week)", d["text"]):
                 base -= 0.05  # a vague period: an exact day in the same sentence should win
-            if re.match(r"(?i)this\s+(?:year|month)$", d["text"]) or re.match(r"(?i)\s+(?:alone|so\s+far)\b", text[d["end"]:d["end"] + 10]):
+            if re.match(r"(?i)this\s+(?:year|month)$", d["text"]) and (not ctx.trigger_before(d["start"], 80) or re.search(
+                    r"(?i)\b(?:first|second|third|latest|largest|biggest|only|most|number|total|tally|\w+est)\b[^.;]{0,60}$",
+                    text[ctx.floor(d["start"], 90):d["start"]])) or re.match(r"(?i)\s+(?:alone|so\s+far)\b", text[d["end"]:d["end"] + 10]):
                 base -= 0.25  # "the first defection from the navy this year": a scope, not when it happened
             if not ctx.trigger_in_sentence(d["start"]):
                 base -= 0.05
