@@ -54,7 +54,7 @@ def _tables():
     people_rx = alternation(c["people"], "i")
     family_rx = re.compile(r"\b" + alternation(c["family"], "i") + r"\b")
     # "more than 200", "about 60", "200 or more", "dozens of", "several dozen"
-    quantity = (r"(?P<mod>" + mod_rx + r"\s+)?(?:(?P<num>" + NUMBER + r")(?P<suffix>\s*(?:or\s+more|\+|-?plus))?|"
+    quantity = (r"(?P<mod>" + mod_rx + r"\s+)?(?:(?P<num>" + NUMBER + r")(?P<suffix>\s*(?:or\s+more|\+|-?plus|-odd))?|"
                 r"(?P<vague>" + vague_rx + r"))")
     # quantity + up to four modifier words + a people noun ("dozens of low-ranking police personnel")
     phrase = re.compile(r"(?<![\w,.-])" + quantity + r"(?P<gap>(?:[ \t]+of)?(?:[ \t]+(?!(?:and|or|but|who|which|that|were|was|have|had|has|in|at|on|to|from|of)\b)[\w'’-]+){0,4}?)[ \t]+(?P<noun>"
@@ -69,7 +69,7 @@ def _tables():
                         r"(soldier|policeman|police\s+officer|officer|serviceman|private|sergeant|corporal|captain|major|lieutenant(?:\s+colonel)?|colonel|"
                         r"battalion\s+commander|company\s+commander|commander|second-in-command|pilot|deserter|defector)\b", re.I)
     # "30-40 soldiers", "between 30 and 40 soldiers", "30 to 40 troops"
-    span = re.compile(r"(?<![\w,.-])(?:between\s+(?P<a1>" + NUMBER + r")\s+and\s+|(?P<a>" + NUMBER + r")\s*(?:-|–|to)\s*)(?P<b>" + NUMBER + r")"
+    span = re.compile(r"(?<![\w,.-])(?:between\s+(?P<a1>" + NUMBER + r")\s+and\s+|(?P<a>" + NUMBER + r")\s*(?:-|–|to|\s+or\s+)\s*)(?P<b>" + NUMBER + r")"
                       r"(?P<gap>(?:[ \t]+(?!(?:and|or|of|in|at|on|to|from)\b)[\w'’-]+){0,3}?)[ \t]+(?P<noun>" + people_rx + r")\b", re.I)
     return dict(c=c, mods=dict((w.lower(), k) for w, k in mods), vague={k.lower(): v for k, v in vague.items()},
                 phrase=phrase, bare=bare, anywhere=anywhere, family=family_rx, number_total=number_total, single=single, span=span)
@@ -214,7 +214,8 @@ def find_counts(text: str) -> list[dict]:
     # "200 people, 123 soldiers and 77 family members", "About 150 people, 61 soldiers and their families": the
     # total includes the families
     for i, item in enumerate(found):
-        nxt = [f for f in found if 0 <= f["start"] - item["end"] <= 6]
+        nxt = [f for f in found if 0 <= f["start"] - item["end"] <= 6 or 0 <= f["start"] - item["end"] <= 20 and re.fullmatch(
+            r"\s*[,—–:(-]\s*(?:including|among\s+them|of\s+whom)\s+", text[item["end"]:f["start"]])]
         if nxt and re.match(r"\s*[,—–:(-]", text[item["end"]:item["end"] + 3]) and (any(
                 f["kind"] == "family" and 0 <= f["start"] - item["end"] <= 80 for f in found) or any(
                 f.get("includes_family") and not f.get("total_with_family") and f["kind"] != "family" for f in nxt)):
@@ -277,7 +278,7 @@ def find_counts(text: str) -> list[dict]:
                 if other["kind"] == "single" and s <= other["start"] < item["start"]:
                     other["part"] = True  # he is in the five
     # "the 40-strong garrison": a count
-    for m in re.finditer(r"(?i)\b(?P<n>\d{1,4}|" + NUMBER_WORDS + r")-strong\s+(?:garrison|unit|platoon|company|column|group|contingent|force|detachment|team)\b", text):
+    for m in re.finditer(r"(?i)\b(?P<n>\d{1,4}|" + NUMBER_WORDS + r")-(?:strong|member|man)\s+(?:garrison|unit|platoon|company|column|group|contingent|force|detachment|team|squad|crew)\b", text):
         n = to_int(m.group("n"))
         if n and not any(f["start"] <= m.start() < f["end"] for f in found):
             found.append(dict(start=m.start(), end=m.end(), text=m.group(0), min=n, max=n, approx=False, includes_family=False, kind="people"))
@@ -294,6 +295,9 @@ def find_counts(text: str) -> list[dict]:
         for cue in re.finditer(r"(?i)\b(?:including|included|includes|among\s+them|among\s+whom|of\s+whom|of\s+them|one\s+of\s+them|such\s+as)\b", head):
             pass
         if cue is not None and not re.search(r"[;]|[.!?]\s+[A-Z\"“]", head[cue.end():]):
+            cue_at = item["start"] - len(head) + cue.start()
+            if any(f.get("total_with_family") and 0 <= cue_at - f["end"] <= 4 for f in found):
+                continue  # "148 people, including 57 militia members and 91 relatives": the members are the count
             item["part"] = True
     # "Two sergeants and a lance corporal", "A police lieutenant, two police sergeants and a sub-inspector": the sum
     for m in _list_rx().finditer(text):
