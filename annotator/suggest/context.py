@@ -20,7 +20,7 @@ _NEGATED = re.compile(r"(?i)\b(?:not|no|never|none|nobody|neither|nor|denied|den
                       r"invit\w+|appeal\w*|demand\w*|ultimatum|threaten\w*|warn\w*|order(?:ed|s)?|forced|required|"
                       r"could|would|should|might|(?-i:may)|if|unless|whether|offer(?:ed|s|ing)?|ask(?:ed|s|ing)?|"
                       r"(?:ready|willing|free|chance|opportunity|allowed|wants?|wanted|wanting|wish(?:es|ed|ing)?|hop(?:e|es|ed|ing)|plan(?:s|ned|ning)?|intend\w*|"
-                      r"tempted|persuad\w+|convinc\w+|lur(?:e|ed|ing)|consider(?:ed|ing|s)?|how)\s+(?:\w+\s+){0,3}to|"
+                      r"tempted|persuad\w+|convinc\w+|lur(?:e|ed|ing)|consider(?:ed|ing|s)?|how)\s+(?:\w+\s+){0,3}to|(?:misled|deceived|duped|tricked|led\s+astray)\s+into|"
                       r"hotline|reward\w*|incentives?)\b[^.]{0,40}$")
 _PRESENT = re.compile(r"(?i)(?:defects?|deserts?|surrenders?|joins?|switch(?:es)?|lays?|hands?|turns?|gives?|cross(?:es)?|flees?|leaves?|"
                       r"abandons?|raises?|comes?|go(?:es)?|seeks?|takes?|breaks?|refuses?)\b")
@@ -166,7 +166,12 @@ class Context:
                 pos += sent.end - sent.start + 1
         return "\n".join(parts), pieces
 
-    def relevance(self) -> float:
+    def relevance(self, mentions=()) -> float:
+        # sentences that say who, how many, where or when (a count, unit, rank, place or date): a report, not talk
+        concrete: set[int] = set()
+        for m in mentions:
+            if m.field in ("count", "unit", "rank", "location", "date") and m.score >= 0.3 and not m.extra.get("part"):
+                concrete.add(self.sent_of(m.start))
         hits = []
         for s, e, w in self.triggers:
             si = self.sent_of(s)
@@ -183,6 +188,8 @@ class Context:
                 force = 0.1  # "the suspect surrendered to police": justice, not a defection
             if _HISTORY.search(self.text, max(sent.start, s - 80), min(sent.end, e + 80)):
                 force *= 0.6  # "in 1988 some soldiers joined the protesters", "since the coup": background, not news
+            if mentions and si not in concrete:
+                force *= 0.6  # "the defections that resistance groups have reported": no one, nowhere, at no time
             hits.append((w * sent.weight * force, sent.weight))
         # headline-like lines (a page's own title, but also related-post titles) and teasers only back up the body
         body = any(sw >= 0.5 and sw != 0.8 and h >= 0.3 for h, sw in hits)

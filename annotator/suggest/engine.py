@@ -198,7 +198,7 @@ class SuggestionEngine:
     def _finish(self, ctx: "Context", mentions: list[Mention], place_ents: list[tuple[int, int]]) -> dict:
         text = ctx.text
         mentions = mentions + self._places(ctx, place_ents)
-        relevant = ctx.relevance()
+        relevant = ctx.relevance(mentions)
         if relevant < 0.5:
             for m in mentions:
                 m.score *= 0.3 + 1.4 * relevant  # nothing to code: propose only what is very strong
@@ -829,8 +829,8 @@ def _event_values(fields: dict, events: list[dict], mentions: list[Mention], tex
             if key in have or not pick or len(fields[f]) >= 3:
                 continue  # never pushes out a candidate that scored better
             m = max(pick, key=lambda m: m.score)
-            if f == "location" and m.extra.get("level") in ("country", "abroad"):
-                continue
+            if f == "location" and m.extra.get("level") in ("country", "abroad") or m.extra.get("generic"):
+                continue  # a country, or a vague side ("resistance groups"), is no better for being an event's
             fields[f].append(_item(f, m, min([m.score] + [c["score"] for c in fields[f]]), text))
 
 
