@@ -336,8 +336,8 @@ _ITEM_NOUN = None
 def _item_rx() -> re.Pattern:
     ranks = sorted(load("ranks")["canonical"], key=len, reverse=True)
     nouns = "|".join(re.escape(r).replace(r"\ ", r"\s+").replace(r"\-", "[-\\s]") for r in ranks)
-    return re.compile(r"(?i)\b(?P<n>" + _NUM_WORD + r")\s+(?:(?:acting|deputy|former|junior|senior|police|army)\s+)*"
-                      r"(?:" + nouns + r"|soldier|policem[ae]n|police\s+officer|private|sub-inspector|officer|troop|servicem[ae]n)s?\b")
+    return re.compile(r"(?i)\b(?P<n>" + _NUM_WORD + r")\s+(?:(?:acting|deputy|former|junior|senior|police|army|air\s+force|navy|naval|military|junta|regime)\s+)*"
+                      r"(?:" + nouns + r"|soldier|policem[ae]n|police\s+officer|private|sub-inspector|officer|troop|servicem[ae]n|sailor|airm[ae]n|marine)s?\b")
 
 
 @lru_cache(maxsize=1)

@@ -287,6 +287,9 @@ class SuggestionEngine:
             if re.search(r"(?:Chinese|Thai|Indian|Bangladeshi|Lao|Laotian|Malaysian|Japanese|American|British|Turkish|Jordanian|Norwegian|"
                          r"Korean|Iranian|Pakistani|Nepali|Mizo|Manipuri)\s+(?:(?:border|riot|security|military|traffic|local)\s+)?$", before):
                 continue  # "Chinese border police detained them": another country's force
+            if any(g.actor and re.fullmatch(r"\s+(?:of|from)\s+(?:the\s+|a\s+)?(?:pro-junta\s+|pro-military\s+)?", text[e:gs])
+                   for gs, ge, g in named if 0 < gs - e <= 24):
+                continue  # "About 200 troops of Border Guard Force Battalion 1022": that force's men
             demonym = _groups.demonym_before(before) or ctx.demonym  # "Myanmar troops" in an Indian story
             value = _groups.generic_value(kind, demonym)
             if kind == "military" and ctx.trigger_in_sentence(s) and _SIDE_LINK.search(before) and ctx.trigger_before(s, 60) \
@@ -370,6 +373,10 @@ class SuggestionEngine:
         out = []
         for u in self._own_units(ctx):
             base = 0.4 if u["formation"] else 0.55
+            if re.search(r"(?i)\b(?:attack\w*|overr[au]n|captur\w+|seiz\w+|shell\w*|raid\w*|ambush\w*|stormed|besieg\w+|took)\s+"
+                         r"(?:an?\s+|the\s+|two\s+|three\s+|several\s+)?(?:\w+\s+)?(?:outposts?|bases?|camps?|positions?|posts?|headquarters|convoys?|columns?)\s+"
+                         r"(?:of|belonging\s+to|held\s+by|run\s+by)\s+(?:the\s+)?$", ctx.text[ctx.floor(u["start"], 70):u["start"]]):
+                base -= 0.3  # "The BGF attacked an outpost of LIB 546": the target, not the people who left
             sc = ctx.score(u["start"], u["end"], base)
             for k in u["keys"]:
                 out.append(Mention("unit", k, u["start"], u["end"], sc, {"text": u["text"], "formation": u["formation"]}))

@@ -78,7 +78,7 @@ def find_ranks(text: str) -> list[dict]:
             capital_name = word[0].isupper() and re.match(r"\s+[A-Z]", text[m.end():m.end() + 2])
             article = re.search(r"(?i)\b(?:an?|the|rank\s+of|police|army|junta|regime|military|two|three|four|five|six|seven|eight|"
                                 r"nine|ten|eleven|twelve|\d+|dozens?\s+of|several|and|their|its|another|one|other|some|many|acting|deputy|"
-                                r"former)\s+(?-i:[A-Z]{2,6}\s+)?$", before) or re.search(r"\b[A-Z][a-z]+(?:an|ese|ish|i)\s+$", before)  # "another Syrian general"
+                                r"former)\s+(?-i:[A-Z]{2,6}\s+)?(?:air\s+force\s+|navy\s+|naval\s+|army\s+|police\s+|militia\s+|BGF\s+)?$", before) or re.search(r"\b[A-Z][a-z]+(?:an|ese|ish|i)\s+$", before)  # "another Syrian general"
             plural = m.group(0).lower().endswith("s")
             if low in ("major", "general", "private") and not (capital_name or article or
                                                                (low == "private" and m.group(0).lower().endswith("s"))):
