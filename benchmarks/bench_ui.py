@@ -1,4 +1,5 @@
-"""How long the coding window takes to open and highlight a 200,000-character article.
+"""How long the coding window takes to open and highlight a 200,000-character article, and how it
+handles a queue of 10,000 articles (open, next article, done and next, search, sort).
 
 The article view builds highlight selections only for the spans near the visible text (and
 again when it scrolls), so the time does not grow with the number of suggestion spans.
@@ -85,7 +86,57 @@ def main() -> int:
           f"best {best:.3f} s, worst {worst:.3f} s (budget {BUDGET} s)")
     win.close()
     project.close()
+    big_queue(app, tmp)
     return 0 if best < BUDGET else 1
+
+
+def big_queue(app, tmp: Path, n: int = 10_000) -> None:
+    """The window on a project of ``n`` articles, without the engine (its background work is timed elsewhere)."""
+    import random
+
+    from PySide6.QtCore import QSettings, Qt
+
+    from annotator.db.models import Article
+    from annotator.db.project import Project
+    from annotator.ui.main_window import MainWindow
+    from annotator.ui.queue_model import COL_REL
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    from bench_import import article
+
+    rng = random.Random(7)
+    project = Project.create(tmp / "queue.annotator")
+    with project.session() as s:
+        for i in range(n):
+            text = article(rng, i)
+            s.add(Article(file_name=f"{i:05d}.txt", title=text[:60], text=text, position=i,
+                          relevance=rng.random(), content_hash=hashlib.sha256(text.encode()).hexdigest()))
+    figures = []
+
+    def timed(label, action, repeat=1, until=None):
+        t0 = time.perf_counter()
+        for _ in range(repeat):
+            action()
+            app.processEvents()
+        while until is not None and not until():
+            app.processEvents()
+        figures.append(f"{label} {1000 * (time.perf_counter() - t0) / repeat:.0f} ms")
+
+    holder = {}
+    timed("open the window", lambda: holder.setdefault(
+        "win", MainWindow(project, "bench", QSettings(str(tmp / "q.ini"), QSettings.Format.IniFormat))).show())
+    win = holder["win"]
+    win.resize(1400, 900)
+    timed("next article", lambda: win.go(1), repeat=20)
+    timed("done and next", win.mark_done_and_next, repeat=10)
+    found = []
+    win.search_finished.connect(lambda: found.append(1))
+    timed("search the texts", lambda: win.queue.search_changed.emit("Hpapun"), until=lambda: found)
+    hits = win.queue.proxy.rowCount()
+    timed("clear the search", lambda: win.queue.search_changed.emit(""))
+    timed("sort by relevance", lambda: win.queue.table.sortByColumn(COL_REL, Qt.SortOrder.DescendingOrder))
+    print(f"queue of {n:,} articles: " + ", ".join(figures) + f" ({hits:,} search hits)")
+    win.close()
+    project.close()
 
 
 if __name__ == "__main__":

@@ -258,3 +258,35 @@ def test_done_on_an_irrelevant_article_marks_it_not_relevant(make_window, seed_p
     win.action_map["done_next"].trigger()
     assert CodingStore(seed_project, "ann").load(aid).status == "not_relevant"
     assert win.progress_label.text() == "1 of 5 done"
+
+
+def test_queue_sorts_its_rows_and_keeps_the_selection(qtmodeltester):
+    from annotator.ui.queue_data import QueueRow
+    from annotator.ui.queue_model import COL_POS, COL_REL, ID_ROLE, QueueFilterProxy, QueueModel
+    model, proxy = QueueModel(), QueueFilterProxy()
+    proxy.setSourceModel(model)
+    model.set_rows([QueueRow(f"a{i}", i, f"t{i}", f"f{i}", "", "", "new", rel, None)
+                    for i, rel in enumerate((0.2, None, 0.9, 0.5))])
+    kept = proxy.index(2, 0)                       # a2, as a view's current index would be
+    from PySide6.QtCore import QPersistentModelIndex
+    kept = QPersistentModelIndex(kept)
+    proxy.sort(COL_REL, Qt.SortOrder.DescendingOrder)
+    shown = [proxy.index(r, 0).data(ID_ROLE) for r in range(proxy.rowCount())]
+    assert shown == ["a2", "a3", "a0", "a1"]        # unknown relevance last
+    assert kept.data(ID_ROLE) == "a2" and kept.row() == 0
+    model.set_relevance({"a1": 0.95})               # a new score re-sorts the column it is sorted by
+    assert [proxy.index(r, 0).data(ID_ROLE) for r in range(4)] == ["a1", "a2", "a3", "a0"]
+    proxy.set_status_filter("new")
+    qtmodeltester.check(proxy)
+    proxy.sort(COL_POS, Qt.SortOrder.AscendingOrder)
+    assert [proxy.index(r, 0).data(ID_ROLE) for r in range(4)] == ["a0", "a1", "a2", "a3"]
+
+
+def test_done_and_next_with_a_status_filter_goes_on(make_window, seed_project):
+    win = make_window(seed_project, FakeEngine())
+    ids = win.queue.visible_ids()
+    win.queue.status.setCurrentIndex(win.queue.status.findData("new"))
+    win.open_article(ids[1])
+    win.mark_done_and_next()                        # ids[1] leaves the 'new' list: the next one opens
+    assert win.ctrl.article_id == ids[2]
+    assert ids[1] not in win.queue.visible_ids()

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QStringListModel, Qt, Signal
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (QApplication, QFormLayout, QFrame, QGroupBox, QHBoxLayout, QLabel, QMenu,
                                QPushButton, QScrollArea, QToolButton, QVBoxLayout, QWidget)
@@ -134,7 +134,7 @@ class CodingForm(QWidget):
         self.state: CodingState | None = None
         self.result: dict[str, Any] | None = None
         self.current: Key | None = None
-        self._article_names: list[str] = []
+        self._article_names = QStringListModel(self)  # one list for every near-duplicate editor (queues get long)
         self.article_text = ""
         self.reference_date: str | None = None  # the article's date, for dates like "on Wednesday"
         self.banner = QLabel("")
@@ -164,7 +164,7 @@ class CodingForm(QWidget):
 
     # ------------------------------------------------------------- building
     def set_article_names(self, names: list[str]) -> None:
-        self._article_names = names
+        self._article_names.setStringList(names)
 
     def set_state(self, state: CodingState | None, result: dict[str, Any] | None, focus: Key | None = None) -> None:
         self.state, self.result = state, result

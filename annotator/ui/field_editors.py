@@ -505,8 +505,11 @@ class TextEditor(FieldEditor):
 
 
 class ArticleRefEditor(TextEditor):
-    def set_choices(self, names: list[str]) -> None:
-        comp = QCompleter(names, self)
+    def set_choices(self, names: "list[str] | QStringListModel") -> None:
+        comp = QCompleter(self)
+        if not isinstance(names, QStringListModel):
+            names = QStringListModel(list(names), comp)
+        comp.setModel(names)
         comp.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
         comp.setFilterMode(Qt.MatchFlag.MatchContains)
         self.edit.setCompleter(comp)

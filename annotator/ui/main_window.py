@@ -164,6 +164,7 @@ class MainWindow(QMainWindow):
 
     def mark_done_and_next(self) -> None:
         current = self.ctrl.article_id
+        was_at = self.queue.shown_row(current)  # a status filter may take the article out of the list
         state = self.ctrl.state
         left = [e for e in (state.events if state else []) if e.proposed]
         rel = state.values.get("relevant") if state else None
@@ -179,15 +180,11 @@ class MainWindow(QMainWindow):
         if self.ctrl.pending:
             return
         # the next article in the list that is not finished yet
-        ids = self.queue.visible_ids()
-        if current in ids:
-            rest = ids[ids.index(current) + 1:] + ids[:ids.index(current)]
-            status = {r.article_id: r.status for r in self.queue.model.rows()}
-            nxt = next((a for a in rest if status.get(a) not in ("done", "not_relevant", "flagged")), None)
-            if nxt:
-                self.ctrl.open_article(nxt)
-                self.form.focus_start()
-                return
+        nxt = self.queue.next_unfinished(current, was_at)
+        if nxt:
+            self.ctrl.open_article(nxt)
+            self.form.focus_start()
+            return
         if not left:
             self.statusBar().showMessage("Every article in this list is done.", 6000)
 

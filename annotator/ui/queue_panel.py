@@ -5,7 +5,7 @@ from PySide6.QtCore import QItemSelectionModel, Qt, QTimer, Signal
 from PySide6.QtWidgets import QAbstractItemView, QComboBox, QHBoxLayout, QHeaderView, QLineEdit, QTableView, QVBoxLayout, QWidget
 
 from annotator.ui.queue_data import STATUS_LABELS
-from annotator.ui.queue_model import COL_REL, COL_TITLE, ID_ROLE, QueueFilterProxy, QueueModel
+from annotator.ui.queue_model import COL_DUP, COL_POS, COL_REL, COL_STATUS, COL_TITLE, ID_ROLE, QueueFilterProxy, QueueModel
 
 
 class QueuePanel(QWidget):
@@ -44,8 +44,14 @@ class QueuePanel(QWidget):
         self.table.verticalHeader().hide()
         self.table.setWordWrap(False)
         header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        # widths from the font, not from the contents: measuring every row costs seconds in a long queue
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setSectionResizeMode(COL_TITLE, QHeaderView.ResizeMode.Stretch)
+        fm = self.table.fontMetrics()
+        pad = 2 * fm.horizontalAdvance("M")
+        for col, sample in ((COL_POS, "99999"), (COL_STATUS, "not relevant"), (COL_REL, "Rel. 0.00"),
+                            (COL_DUP, "Dup.")):
+            header.resizeSection(col, fm.horizontalAdvance(sample) + pad)
         self.table.activated.connect(self._on_table_activated)
         self.table.selectionModel().currentRowChanged.connect(self._on_table_current_changed)
         self.table.clicked.connect(self._on_table_activated)
@@ -84,7 +90,28 @@ class QueuePanel(QWidget):
         self.table.sortByColumn(COL_REL, Qt.SortOrder.DescendingOrder)
 
     def visible_ids(self) -> list[str]:
-        return [self.proxy.index(r, 0).data(ID_ROLE) for r in range(self.proxy.rowCount())]
+        proxy, model = self.proxy, self.model
+        return [model.row_at(proxy.mapToSource(proxy.index(r, 0)).row()).article_id
+                for r in range(proxy.rowCount())]
+
+    def shown_row(self, article_id: str | None) -> int:
+        """The row of ``article_id`` in the queue as shown (-1 when it is filtered out or unknown)."""
+        src = self.model.row_of(article_id) if article_id else -1
+        return self.proxy.mapFromSource(self.model.index(src, 0)).row() if src >= 0 else -1
+
+    def next_unfinished(self, article_id: str | None, was_at: int = -1) -> str | None:
+        """The next article after ``article_id`` in the queue as shown whose status is not finished, wrapping
+        around. When the article has left the list (a status filter), the search starts at ``was_at``, the
+        row it had. Walks only as far as it must, so it stays fast in a queue of tens of thousands."""
+        n = self.proxy.rowCount()
+        at = self.shown_row(article_id)
+        start = at + 1 if at >= 0 else max(was_at, 0)
+        for k in range(n):
+            r = (start + k) % n
+            row = self.model.row_at(self.proxy.mapToSource(self.proxy.index(r, 0)).row())
+            if row.article_id != article_id and row.status not in ("done", "not_relevant", "flagged"):
+                return row.article_id
+        return None
 
     def select(self, article_id: str) -> None:
         src = self.model.row_of(article_id)
@@ -97,10 +124,13 @@ class QueuePanel(QWidget):
             self.table.scrollTo(idx)
 
     def neighbour(self, article_id: str | None, step: int) -> str | None:
-        ids = self.visible_ids()
-        if not ids:
+        """The article ``step`` rows away in the queue as shown (filtered and sorted); the first when
+        ``article_id`` is not shown; None past either end."""
+        n = self.proxy.rowCount()
+        if not n:
             return None
-        if article_id not in ids:
-            return ids[0]
-        i = ids.index(article_id) + step
-        return ids[i] if 0 <= i < len(ids) else None
+        at = self.shown_row(article_id)
+        if at < 0:
+            return self.proxy.index(0, 0).data(ID_ROLE)
+        i = at + step
+        return self.proxy.index(i, 0).data(ID_ROLE) if 0 <= i < n else None
