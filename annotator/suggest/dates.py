@@ -209,5 +209,15 @@ def find_dates(text: str, ref: dt.date | None) -> list[dict]:
                     else (monday, min(ref, monday + dt.timedelta(days=6)))
                 value = _span_value(first, last)
         add(m, value, "relative")
+    # "said on Tuesday that ... had surrendered ... the previous day": the day before the day just named
+    for m in _PREVIOUS.finditer(text):
+        anchors = [d for d in out if d["precision"] == "day" and d["value"] and d["value"][:1].isdigit()
+                   and d["end"] <= m.start() and m.start() - d["end"] <= 250]
+        anchor = parse_iso(max(anchors, key=lambda d: d["end"])["value"]) if anchors else ref
+        value = (anchor - dt.timedelta(days=1)).isoformat() if anchor else None
+        add(m, value, "day")
     out.sort(key=lambda d: d["start"])
     return out
+
+
+_PREVIOUS = re.compile(r"(?i)\b(?:the\s+(?:previous|preceding)\s+(?:day|night)|the\s+(?:day|night)\s+before(?!\s+(?:the|a|an|his|their|its|yesterday|last))|a\s+day\s+earlier)\b")

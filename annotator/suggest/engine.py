@@ -73,6 +73,9 @@ _TO_ITS = re.compile(r"(?i)\s+(?:\w+\s+){0,2}?(?:to|with|into)\s+(?:(?:its|their
                      r"(?:them|it|the\s+group|the\s+alliance|the\s+rebels|the\s+resistance\s+group))\b")
 _TO_FORCE = re.compile(r"(?i)\b(?:surrendered|surrendering|surrenders?|defected|defecting|returned\s+to\s+the\s+legal\s+fold|(?:gave|handed|turned)\s+"
                        r"themselves\s+(?:up|over|in)|came\s+over|crossed\s+over)\s+(?:\w+\s+){0,2}?to\s+(?:the\s+|a\s+|an\s+|local\s+)*$")
+_SUFFIX_ONLY = {p["name"]: p for p in load("places")["places"] if p.get("suffix_only")}
+_TODAY = re.compile(r"(?i)\b(?:today|this\s+(?:morning|afternoon|evening)|earlier\s+today|tonight)\b")
+_TIMESTAMP = re.compile(r"[ \t]*\d{1,2}[:.]\d{2}\s*(?:[ap]\.?m\.?\s*)?(?:[\u2013\u2014:-]|\|)")
 _GAVE_UP = re.compile(r"(?i)\b(?:handed|surrendered|gave|given|returned|captured|arrested|detained)\b")
 _SEPARATE = re.compile(r"(?i)[\"“]?(?:separately|in\s+a\s+separate|elsewhere|meanwhile|in\s+another|also\s+on|on\s+the\s+same\s+day)\b")
 _PREP_PLACE = re.compile(r"\b(?P<prep>near|outside|in|at|around|into|to)\s+(?:the\s+)?(?P<of>(?:town|city|village|area)\s+of\s+)?"
@@ -252,9 +255,9 @@ class SuggestionEngine:
                 elif re.match(r"\s*(?:spokes\w+|said|says|told|statement|leader|chairman|minister)", after, re.I):
                     base -= 0.1
                 if re.match(r"(?i)\s*\)?\s*(?:\([A-Z]{2,6}\)\s*)?(?:said\s+|confirmed\s+|says\s+)?(?:that\s+)?(?:it|they)?\s*(?:had\s+|has\s+|have\s+)?"
-                            r"(?:received|welcomed|accepted|took\s+in|taken\s+in|sheltered|is\s+sheltering|was\s+sheltering)\s+(?:\w+\s+){0,2}"
-                            r"(?:defectors?|deserters?|soldiers|troops|men|officers|policemen)\b", after):
-                    base += 0.3  # "The KNLA confirmed it had received five defectors"
+                            r"(?:received|welcomed|accepted|took\s+in|taken\s+in|sheltered|is\s+sheltering|was\s+sheltering|(?:took|taken|accepted|received)\s+them(?:\s+in)?)\s*(?:\w+\s+){0,2}"
+                            r"(?:defectors?|deserters?|soldiers|troops|men|officers|policemen|in\b|\.|,|and\b)", after):
+                    base += 0.42  # "The KNLA confirmed it had received five defectors", "said it had taken them in"
                 if not link and (re.search(r"(?i)\b(?:members?|fighters?|cadres?|leaders?|deserters?|defectors?)\s+(?:of|from)\s+(?:the\s+|a\s+|an\s+|local\s+)*$", before)
                                  or re.match(r"(?i)\s*(?:group\s+)?(?:members?|fighters?|cadres?)\s+(?:\w+\s+){0,3}?(?:surrendered|defected|deserted|returned)\b", after)):
                     base -= 0.2  # "seven members of a PDF group surrendered to the Tatmadaw": the people who left, not the receivers
@@ -636,6 +639,10 @@ class SuggestionEngine:
         by_sent: dict[int, list] = {}
         for p in found:
             by_sent.setdefault(ctx.sent_of(p["start"]), []).append(p)
+        # places in trigger sentences that are not a unit's home base: where something happened
+        free_places = [p for p in found if p["level"] in ("place", "pattern", "site", "landmark", "world", "near", "ner")
+                       and ctx.trigger_in_sentence(p["start"]) and ctx.sents[ctx.sent_of(p["start"])].weight >= 0.8
+                       and not _BASED.search(text, ctx.floor(p["start"], 60), p["start"])]
         for p in found:
             base = base_by_level.get(p["level"], 0.4)
             si = ctx.sent_of(p["start"])
@@ -647,6 +654,8 @@ class SuggestionEngine:
                         q is not p and q["level"] in ("place", "pattern", "site", "landmark") and q["admin1"] in _MYANMAR_ADMIN1
                         and not _BASED.search(text, ctx.floor(q["start"], 60), q["start"]) for q in by_sent.get(si, ())):
                     base += 0.15  # "Nine police officers from Tamu crossed into India": no other place says where they left
+                elif not free_places:
+                    base += 0.15  # "stationed at the outpost near Ann ... the remaining 30 soldiers surrendered": the base is where
             if p["text"].isupper() and len(p["text"]) > 2 and (p["start"] == 0 or text[p["start"] - 1] == "\n"):
                 base -= 0.35  # "KHARTOUM, Sudan (AP) —": where the story was filed
             if any(q is not p and 0 <= p["start"] - q["end"] <= 30 and q["level"] not in ("admin1", "region", "country") and
@@ -707,11 +716,13 @@ class SuggestionEngine:
         for gs, ge, g in ctx.groups():
             taken[gs:ge] = b"\x01" * (ge - gs)
         out = []
-        for si in ctx.sent_trig:
+        for si in sorted(set(ctx.sent_trig) | {i - 1 for i in ctx.sent_trig if i > 0}):
             sent = ctx.sents[si]
             if sent.weight < 0.5:
                 continue
             for m in _PREP_PLACE.finditer(text, sent.start, sent.end):
+                if si not in ctx.sent_trig and m.group("name") not in _SUFFIX_ONLY:
+                    continue  # the sentence before a report: only a township named without "Township"
                 s, e = m.start("name"), m.end("name")
                 name = m.group("name")
                 if any(taken[s:e]) or name in _NOT_PLACES or name in _DEMONYMS or name in ctx.country_words:
@@ -725,6 +736,13 @@ class SuggestionEngine:
                 if m.group("prep").lower() == "to":
                     continue
                 rec = _places.lookup_place(name)
+                bare = _SUFFIX_ONLY.get(name)
+                if rec is None and bare and m.group("prep").lower() in ("near", "outside", "in", "at", "around"):
+                    # "the outpost near Ann": a township named without "Township" after a preposition in a report
+                    out.append(dict(start=s, end=e, text=name, name=bare["name"], admin1=bare.get("admin1"), lat=bare.get("lat"),
+                                    lon=bare.get("lon"), level="place"))
+                    taken[s:e] = b"\x01" * (e - s)
+                    continue
                 if rec is not None and rec.get("lat") is not None:
                     out.append(dict(start=s, end=e, text=name, name=rec["name"], admin1=rec.get("admin1"), lat=rec["lat"],
                                     lon=rec["lon"], level="world"))
@@ -793,6 +811,18 @@ class SuggestionEngine:
             if ctx.ref is not None and value[:1].isdigit() and value > ctx.ref.isoformat()[:len(value)]:
                 base -= 0.35  # after the article's own date: a deadline or a plan, not an event
             out.append(Mention("date", d["value"], d["start"], d["end"], ctx.score(d["start"], d["end"], base), {"text": d["text"]}))
+        # "11:40 – ... have surrendered", "surrendered this morning": a report of the article's own day
+        if ctx.ref is not None:
+            for si, trig in ctx.sent_trig.items():
+                sent = ctx.sents[si]
+                if sent.weight < 1.0 or any(sent.start <= m.start < sent.end for m in out):
+                    continue
+                line_start = text.rfind("\n", 0, sent.start) + 1
+                today = _TODAY.search(text, sent.start, sent.end) or \
+                    (_TIMESTAMP.match(text, line_start) and re.search(r"(?i)\b(?:ha(?:ve|s)\s+(?:now\s+|just\s+)?\w+ed|today)\b", text[sent.start:sent.end]))
+                if today:
+                    s0, e0 = (today.start(), today.end()) if today.re is _TODAY else (trig[0][0], trig[0][1])
+                    out.append(Mention("date", ctx.ref.isoformat(), s0, e0, ctx.score(s0, e0, 0.4), {"text": text[s0:e0]}))
         return out
 
     def _learned(self, ctx) -> list[Mention]:
@@ -816,12 +846,15 @@ class SuggestionEngine:
         return out
 
 
+FIELD_ORDER = ("location", "receiving_side", "count", "date")
+
+
 def _event_values(fields: dict, events: list[dict], mentions: list[Mention], text: str) -> None:
     """A second main event's place, receiving side, count or date ("Nine police officers from Tamu ... In a separate
     incident, ... in Falam Township") added to a field with fewer than three candidates, however the first event scores."""
     main = [e for e in events if e["salience"] == "main"]
     for ev in main:
-        for f in ("location", "receiving_side", "count", "date"):
+        for f in FIELD_ORDER:
             want = ev.get(f)
             if not want:
                 continue
@@ -833,12 +866,14 @@ def _event_values(fields: dict, events: list[dict], mentions: list[Mention], tex
                 key = want
                 have = [c["value"] for c in fields[f][:3]]
                 pick = [m for m in mentions if m.field == f and m.value == key]
-            if key in have or not pick or len(fields[f]) >= 3:
-                continue  # never pushes out a candidate that scored better
+            if key in have or not pick:
+                continue
             m = max(pick, key=lambda m: m.score)
             if f == "location" and m.extra.get("level") in ("country", "abroad") or m.extra.get("generic"):
                 continue  # a country, or a vague side ("resistance groups"), is no better for being an event's
-            fields[f].append(_item(f, m, min([m.score] + [c["score"] for c in fields[f]]), text))
+            item = _item(f, m, min([m.score] + [c["score"] for c in fields[f][:3]]), text)
+            if len(fields[f]) < 3:
+                fields[f].append(item)  # never pushes out a candidate that scored better
 
 
 def _background_around(ctx, start: int, end: int, window: int = 60) -> bool:

@@ -12,9 +12,9 @@ _REFUGE = load("groups").get("refuge_receivers", {})
 FIELDS = ("actor", "receiving_side", "unit", "count", "rank", "location", "date")
 MAX_CANDIDATES = 5
 # a candidate must also come within DELTA of the field's best one: a short list is a confident one
-DELTA = {"actor": 0.3, "receiving_side": 0.45, "unit": 0.5, "count": 0.3, "rank": 0.4, "location": 0.35, "date": 0.3}
+DELTA = {"actor": 0.3, "receiving_side": 0.45, "unit": 0.5, "count": 0.4, "rank": 0.4, "location": 0.35, "date": 0.3}
 FALLBACK_SIDE = 0.5
-THRESHOLD = {"actor": 0.42, "receiving_side": 0.6, "unit": 0.4, "count": 0.42, "rank": 0.45, "location": 0.45, "date": 0.45}
+THRESHOLD = {"actor": 0.42, "receiving_side": 0.6, "unit": 0.4, "count": 0.42, "rank": 0.35, "location": 0.45, "date": 0.45}
 
 
 def rank_candidates(mentions: list[Mention], text: str) -> dict:

@@ -33,7 +33,9 @@ _LINKS_HEADING = re.compile(r"(?i)^(?:related(?:\s+(?:posts?|stories|news|articl
 
 
 def line_weight(line: str) -> float:
-    s = line.strip()
+    s = re.sub(r"(?:\s*\[\d{1,3}\]|[\u00b9\u00b2\u00b3\u2070-\u2079]+)+$", "", line.strip())  # "... near Pakokku.[3]": a footnote mark
+    if re.match(r"\[\d{1,3}\]\s", s):
+        return 0.3  # "[2] Interview, 2 April 2023.": a footnote, the source of a report
     if _TEASER.match(s):
         return 0.15  # "Related: Junta troops torch village": a link to another story
     if s.endswith(("...", "…")):

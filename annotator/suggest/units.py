@@ -13,7 +13,8 @@ from functools import lru_cache
 from annotator.suggest.resources import alternation, load
 
 _NUM = r"(\d{1,4})(?:st|nd|rd|th)?"
-_MORE = r"((?:\s*(?:,|and|&|/|or)\s*(?:the\s+)?(?:No\.?\s*)?" + _NUM + r"(?!\s*(?:soldiers|troops|people|members|km|miles|kilometres|kilometers|%|percent)))*)"
+_MORE = (r"((?:\s*(?:,|and|&|/|or)\s*(?:the\s+)?(?:No\.?\s*)?" + _NUM + r"(?!\d|,\d|\s*(?:of\s+(?:their|his|its|the|them|whom)\b|(?:\w+\s+)?(?:soldiers|troops|people|members|km|miles|kilometres|kilometers|%|percent|"
+                                                                                     r"famil(?:y|ies)|relatives|wives|children|civilians|police|policemen|officers|fighters|men|personnel|recruits|conscripts|others)\b)))*)")
 
 
 @lru_cache(maxsize=1)
