@@ -74,6 +74,8 @@ _TO_ITS = re.compile(r"(?i)\s+(?:\w+\s+){0,2}?(?:to|with|into)\s+(?:(?:its|their
 _TO_FORCE = re.compile(r"(?i)\b(?:surrendered|surrendering|surrenders?|defected|defecting|returned\s+to\s+the\s+legal\s+fold|(?:gave|handed|turned)\s+"
                        r"themselves\s+(?:up|over|in)|came\s+over|crossed\s+over)\s+(?:\w+\s+){0,2}?to\s+(?:the\s+|a\s+|an\s+|local\s+)*$")
 _SUFFIX_ONLY = {p["name"]: p for p in load("places")["places"] if p.get("suffix_only")}
+_MEMBER_TAIL = re.compile(r"(?:\s+(?:of|from)\s+(?:the\s+)?(?:[A-Z][\w-]*|\d+)(?:\s+(?:[A-Z][\w-]*|\d+)){0,3})?"
+                          r"(?:\s*,\s+(?:the|a|an)\s+[^,.;()]{1,60}?(?=,))?")
 _TODAY = re.compile(r"(?i)\b(?:today|this\s+(?:morning|afternoon|evening)|earlier\s+today|tonight)\b")
 _TIMESTAMP = re.compile(r"[ \t]*\d{1,2}[:.]\d{2}\s*(?:[ap]\.?m\.?\s*)?(?:[\u2013\u2014:-]|\|)")
 _GAVE_UP = re.compile(r"(?i)\b(?:handed|surrendered|gave|given|returned|captured|arrested|detained)\b")
@@ -474,9 +476,24 @@ class SuggestionEngine:
                 continue
             n, pos, members, closing = 1, name.end(), [r], None
             while True:
-                sep = re.match(r"\s*,\s*(?:and\s+)?|\s+and\s+", text[pos:pos + 8])
+                # "Lt. Col. Soe Win, the commander of LIB 552, and Maj. Aung Ko of LIB 553": an apposition or unit between them
+                extra_words = _MEMBER_TAIL.match(text, pos)
+                sep = re.match(r"\s*,\s*(?:and\s+)?|\s+and\s+", text[extra_words.end():extra_words.end() + 8])
                 if not sep:
+                    if n > 1:
+                        # "... surrendered with 46 soldiers": the men they brought
+                        w = re.match(r"[^.;]{0,80}?\b(?:surrendered|defected|deserted|fled|escaped|crossed\s+over|switched\s+sides)\s+"
+                                     r"(?:[^.;]{0,40}?\s)?(?:along\s+|together\s+)?with\s+(?:their\s+)?", text[extra_words.end():extra_words.end() + 140])
+                        if w:
+                            p3 = extra_words.end() + w.end()
+                            closing = next((m for m in out if m.start == p3 and (m.extra["min"] or 0) > 1 and m.extra["max"] == m.extra["min"]), None)
+                            if closing:
+                                for m in out:
+                                    if m.end == closing.end and m.start < closing.start:
+                                        m.score -= 0.4  # "surrendered with 46 soldiers" = 47 counted one officer only
+                                        m.extra["part"] = True
                     break
+                pos = extra_words.end()
                 p2 = pos + sep.end()
                 r2 = by_start.get(p2)
                 name2 = _RANK_NAME.match(text, r2["end"]) if r2 and r2["text"][:1].isupper() else None
@@ -493,7 +510,7 @@ class SuggestionEngine:
             total = n + (closing.extra["min"] if closing else 0)
             for m in out:
                 if r["start"] <= m.start < end:
-                    m.score -= 0.4
+                    m.score -= 0.5
                     m.extra["part"] = True
             words = text[r["start"]:end]
             extra = {"min": total, "max": total, "approx": False, "includes_family": False, "text": words, "part": False}
@@ -537,6 +554,14 @@ class SuggestionEngine:
                 base -= 0.2
             out.append(Mention("count", text[s0:r["end"]], s0, r["end"], ctx.score(s0, r["end"], base), extra))
         # "Dozens of police officers ... at least 26 officers had come over": the figure beats the vague word
+        # "Nine sailors defected ... The AA later corrected the figure to eight": the corrected figure wins
+        for o in [o for o in out if o.extra.get("revised")]:
+            si = ctx.sent_of(o.start)
+            for m in out:
+                if m is not o and m.start < o.start and 0 <= si - ctx.sent_of(m.start) <= 2 and not m.extra.get("part") \
+                        and m.extra["max"] is not None and m.extra["min"] is not None and m.extra["min"] > 1 \
+                        and 0.5 * (o.extra["min"] or 0) <= m.extra["min"] <= 2 * (o.extra["min"] or 0):
+                    m.score -= 0.3
         # "more than 200 soldiers had surrendered ... it put the figure at 236": the exact figure beats the open one
         for m in out:
             lo, hi = m.extra["min"], m.extra["max"]
