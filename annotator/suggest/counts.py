@@ -277,6 +277,16 @@ def find_counts(text: str) -> list[dict]:
             for other in found:
                 if other["kind"] == "single" and s <= other["start"] < item["start"]:
                     other["part"] = True  # he is in the five
+    # "he and a corporal from his ground crew walked out", "he and 11 other soldiers": him and them
+    for m in re.finditer(r"\b(?:[Hh]e|[Ss]he)\s+and\s+(?:(?P<one>an?|one|another)\s+(?:[\w-]+\s+){0,2}?(?:soldier|corporal|sergeant|private|officer|"
+                         r"policeman|comrade|colleague|lieutenant|captain|major|pilot|airman|sailor|guard|constable)\b|(?P<n>\d{1,3}|" + NUMBER_WORDS +
+                         r")\s+(?:other\s+|of\s+his\s+|of\s+her\s+)?(?:[\w-]+\s+)?(?:soldiers|men|officers|policemen|troops|comrades|colleagues|subordinates)\b)", text):
+        n = 1 if m.group("one") else to_int(m.group("n"))
+        if n and not any(f["start"] <= m.start() < f["end"] for f in found if f["kind"] == "combined"):
+            for f in found:
+                if m.start() <= f["start"] < m.end():
+                    f["part"] = True
+            found.append(dict(start=m.start(), end=m.end(), text=m.group(0), min=n + 1, max=n + 1, approx=False, includes_family=False, kind="combined"))
     # "the 40-strong garrison": a count
     for m in re.finditer(r"(?i)\b(?P<n>\d{1,4}|" + NUMBER_WORDS + r")-(?:strong|member|man)\s+(?:garrison|unit|platoon|company|column|group|contingent|force|detachment|team|squad|crew)\b", text):
         n = to_int(m.group("n"))

@@ -22,8 +22,9 @@ _ISO = re.compile(r"\b(?P<year>(?:19|20)\d\d)-(?P<m>\d\d)-(?P<day>\d\d)\b")
 _MD = re.compile(r"\b" + _MON + r"\s+(?P<day>\d{1,2})(?:st|nd|rd|th)?\b(?!,?\s+\d{4})(?P<rel>\s+(?:last|this|next)\s+year)?")
 _DM = re.compile(r"\b(?P<day>\d{1,2})(?:st|nd|rd|th)?\s+(?:of\s+)?" + _MON + r"\b(?!,?\s+\d{4})")
 _MY = re.compile(r"\b(?:(?:early|mid|late|mid-|end of|the end of)\s*)?" + _MON + r",?\s+(?P<year>(?:19|20)\d\d)\b")
-_MONTH_ONLY = re.compile(r"\b(?:in|since|during|by|early|late|mid-?|this|last|(?:the\s+)?(?:end|beginning|start|middle)\s+of)\s+" + _MON.replace("May|", "") + r"\b(?!\s+\d)")
-_YEAR = re.compile(r"\b(?:in|since|during|by|of|early|late|mid-?)\s+(?P<year>(?:19|20)\d\d)\b")
+_MONTH_ONLY = re.compile(r"\b(?i:in|since|during|by|early|late|mid-?|this|last|(?:the\s+)?(?:end|beginning|start|middle)\s+of)\s+" + _MON.replace("May|", "") + r"\b(?!\s+\d)")
+_IN_MAY = re.compile(r"\b(?i:in|since|during|by|early|late|mid-?|last|(?:the\s+)?(?:end|beginning|start|middle)\s+of)\s+(?P<mon>May)\b(?!\s+\d)")
+_YEAR = re.compile(r"\b(?i:in|since|during|by|of|early|late|mid-?)\s+(?P<year>(?:19|20)\d\d)\b")
 _WEEKDAY = re.compile(r"(?i)\b(?P<pre>on|last|this|early|late|since|on\s+the\s+night\s+of)?\s*(?P<wd>" + _WD + r")\b")
 _RELATIVE = re.compile(r"(?i)\b(?P<what>yesterday|today|last\s+month|this\s+month|earlier\s+this\s+month|last\s+year|this\s+year|earlier\s+this\s+year|last\s+week|this\s+week|earlier\s+this\s+week|(?:last|this|over\s+the|at\s+the)\s+weekend|(?:a|one|two|three|four|five|six|\d)\s+(?:days?|weeks?)\s+ago|(?:over|in|during|within)\s+the\s+(?:past|last)\s+(?:week|seven\s+days|few\s+days|two\s+weeks|fortnight))\b")
 
@@ -153,7 +154,7 @@ def find_dates(text: str, ref: dt.date | None) -> list[dict]:
                     year -= 1  # a day later in the year than the dateline is last year's (but "by June 30" is ahead)
                 value = _mk(year, mon, m.group("day"))
             add(m, value, "day")
-    for m in _MONTH_ONLY.finditer(text):
+    for m in [*_MONTH_ONLY.finditer(text), *_IN_MAY.finditer(text)]:
         mon = MONTHS[m.group("mon").lower().rstrip(".")]
         value = None
         if ref is not None:

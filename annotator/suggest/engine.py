@@ -34,7 +34,7 @@ from annotator.suggest.resources import alternation, data_hash, load
 
 ENGINE_VERSION = "3"  # rules changed: receiving sides (LDF, reverse surrenders), family totals, vague vs exact counts, relative dates
 
-_SIDE_LINK = re.compile(r"(?i)(?<!according )(?<!according  )\b(?:to|into|joined|joining|join|joins|with|alongside|welcomed\s+by|received\s+by|sheltered\s+by|"
+_SIDE_LINK = re.compile(r"(?i)(?<!according )(?<!according  )\b(?:to|into|joined|joining|join|joins|with|alongside|welcomed\s+by|received\s+by|sheltered\s+by|(?:protection|care|custody)\s+of|protected\s+by|"
                         r"taken\s+in\s+by|escorted\s+by|picked\s+up\s+by|(?:held|controlled|run)\s+by)\s+(?:the\s+)?(?:(?!(?:after|before|when|while|in|on|at|near|as|because|following|during|by|from|of)\b)[\w’'-]+\s+){0,3}$")
 _FROM_LINK = re.compile(r"(?i)\b(?:from|of|left|quit|deserted|abandoned)\s+(?:the\s+)?(?:[\w’'-]+\s+){0,2}$")
 _BASED = re.compile(r"(?i)\b(?:based|stationed|headquartered|garrisoned|deployed|sent|sending|reinforcements?|troops)\s+(?:\w+\s+)?(?:in|at|from)\s+(?:the\s+(?:town|city|village)\s+of\s+)?$|\bfrom\s+(?:the\s+)?$")
@@ -611,8 +611,11 @@ class SuggestionEngine:
                     or re.search(r"(?i)\b(?:chief|spokes\w+|head|director|minister|official|officer)\s*,\s*$", text[max(sent.start, r["start"] - 30):r["start"]]) \
                     or re.match(r"\s+(?:[A-Z][\w’'-]+\s+){0,3}[A-Z][\w’'-]+,?\s+(?:told|said|says|added|confirmed)\b", text[r["end"]:r["end"] + 60]):
                 base -= 0.3  # "the junta's spokesman Maj-Gen Zaw Min Tun", "the police chief, Police Col. Myo Min Tun, told ..."
-            if any(0 < gs - r["end"] <= 12 and re.fullmatch(r"\s+of\s+(?:the\s+)?", text[r["end"]:gs]) for gs, ge in side_groups):
-                base -= 0.3  # "a commander of the Karen National Liberation Army said": the receiving side's
+            if any(0 < gs - r["end"] <= 12 and re.fullmatch(r"\s+of\s+(?:the\s+)?", text[r["end"]:gs]) for gs, ge in side_groups) or \
+                    any(0 <= r["start"] - ge <= 3 and re.fullmatch(r"(?:['’]s)?\s*", text[ge:r["start"]]) for gs, ge in side_groups):
+                base -= 0.3  # "a commander of the Karen National Liberation Army said", "a PDF commander said": the receiving side's
+            elif re.match(r"s?,?\s+(?:said|says|told|added)\b", text[r["end"]:r["end"] + 12]) and re.search(r"(?i)\bthe\s+$", text[max(0, r["start"] - 5):r["start"]]):
+                base -= 0.25  # "..., the commander said": the one telling it
             if r["text"].lower() == "commander" and any(
                     o is not r and o["value"] != "commander" and 0 < o["start"] - r["end"] <= 50 and
                     re.fullmatch(r"(?:\s+of\s+[^,.;]{1,40})?,\s+(?:an?|the)\s+(?:\w+\s+)?", text[r["end"]:o["start"]]) for o in ranks):
