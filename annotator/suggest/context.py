@@ -22,6 +22,8 @@ _NEGATED = re.compile(r"(?i)\b(?:not|no|never|none|nobody|neither|nor|denied|den
                       r"(?:ready|willing|free|chance|opportunity|allowed|wants?|wanted|wanting|wish(?:es|ed|ing)?|hop(?:e|es|ed|ing)|plan(?:s|ned|ning)?|intend\w*|"
                       r"tempted|persuad\w+|convinc\w+|lur(?:e|ed|ing)|consider(?:ed|ing|s)?|how)\s+(?:\w+\s+){0,3}to|(?:misled|deceived|duped|tricked|led\s+astray)\s+into|"
                       r"hotline|reward\w*|incentives?)\b[^.]{0,40}$")
+_THEN = re.compile(r"(?i)\b(?:and|but|then|before|later|eventually|instead)\s+(?:(?:\w+ly|then)\s+)?$")
+_PAST = re.compile(r"(?i)(?:\w+ed|laid|gave|fled|went|ran|left|quit|crossed|broke|came|took|handed)\b")
 _PRESENT = re.compile(r"(?i)(?:defects?|deserts?|surrenders?|joins?|switch(?:es)?|lays?|hands?|turns?|gives?|cross(?:es)?|flees?|leaves?|"
                       r"abandons?|raises?|comes?|go(?:es)?|seeks?|takes?|breaks?|refuses?)\b")
 _HISTORY = re.compile(r"(?i)\b(?:in|during|since|of)\s+(?:the\s+)?(?:19[0-9]\d|200\d|201\d)\b|\b(?:decades?|years)\s+ago\b|\bhistor(?:y|ic|ical)\b|\banniversary\b|"
@@ -69,8 +71,9 @@ class Context:
         self.starts = [s.start for s in self.sents]
         self.triggers = []
         for s, e, w, people in trig.find(self.text):
-            if _NEGATED.search(self.text[max(0, s - 60):s]):
-                continue
+            if _NEGATED.search(self.text[max(0, s - 60):s]) and not (
+                    _THEN.search(self.text, max(0, s - 20), s) and _PAST.match(self.text, s)):
+                continue  # "refused to fight and surrendered": the refusal is not the surrender's
             if people:
                 sent = self.sents[self.sent_of(s)]
                 if not trig.people.search(self.text, sent.start, sent.end):

@@ -243,6 +243,10 @@ class SuggestionEngine:
                 speaker = False
                 base = 0.15 if g.generic else 0.2
                 link = _SIDE_LINK.search(before)
+                if not link and ctx.trigger_before(s, 90) and re.match(r"\s+(?:hands|custody)\b", after) and re.search(r"(?i)\bin\s+$", before):
+                    link = re.search(r"in\s+$", before)  # "are now in PDF hands"
+                if not link and ctx.trigger_before(s, 120) and re.match(r"\s+(?:camp|base|post|outpost|area|position|checkpoint|territory|headquarters)\b", after):
+                    link = re.search(r"(?i)\b(?:reached|arrived\s+(?:at|in))\s+(?:a|an|the)\s+$", before)  # "reached a KNLA camp"
                 if ctx.trigger_in_sentence(s) and link and ctx.trigger_before(s, 90) \
                         and not _LOST_TO.search(before) and not _HYPOTHETICAL.search(before):
                     base += 0.25 if re.match(r"(?i)(?:held|controlled|run)\b", link.group(0)) else 0.42  # "an area held by": weaker
@@ -321,7 +325,7 @@ class SuggestionEngine:
         # "joined the movement" in a Myanmar story is the CDM; "fled to India"
         for s, e, w in ctx.triggers:
             t = text[s:e].lower()
-            if "movement" in t and ctx.country == "Myanmar":
+            if "movement" in t and ctx.country == "Myanmar" and not re.search(r"anti-|democracy|armed|spring|resistance", t):
                 out.append(Mention("receiving_side", "CDM", s, e, ctx.score(s, e, 0.55)))
             elif t.startswith("refus") and ctx.country == "Myanmar":
                 out.append(Mention("receiving_side", "CDM", s, e, ctx.score(s, e, 0.4)))  # refusing to serve the junta

@@ -1,0 +1,137 @@
+"""Rules of engine version 3 (batches o-r of our own articles): more ways a
+defection is told, receiving sides in the reverse direction and next to a
+country, counts that beat vaguer or first figures, named officers counted
+together, family totals, dates told relative to another day, and relevance
+for talk without a report. The sentences are our own writing."""
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from annotator.suggest import SuggestionEngine
+from annotator.suggest.counts import find_counts
+from annotator.suggest.dates import find_dates
+from annotator.suggest.ranks import find_ranks
+from annotator.suggest.units import unit_keys
+
+HEAD = "News from the regions\nDate: 2024-03-05\n\n"
+
+
+@pytest.fixture(scope="module")
+def engine():
+    return SuggestionEngine(model=None)
+
+
+def values(result, field, k=3):
+    return [c["value"] for c in result["fields"][field]][:k]
+
+
+def counts(result, k=3):
+    return [(c["min"], c["max"]) for c in result["fields"]["count"]][:k]
+
+
+@pytest.mark.parametrize("sentence", [
+    "Twenty soldiers from IB 47 refused to fight and surrendered to the AA on Sunday.",
+    "Fifteen junta troops gave up without a fight at an outpost near Hpapun on Sunday.",
+    "Three navy sailors jumped ship in Kawthaung on Sunday and were sheltered by the KNU.",
+    "Eleven soldiers from the Thandaunggyi camp have gone over to the KNU on Sunday, the group said.",
+    "Two privates from Infantry Battalion 45 slipped away from their unit near Myaung on Sunday night and reached "
+    "a village held by the local resistance the next morning, a PDF commander said.",
+    "Four police officers from the Ye Township police force, including a police sergeant, have accepted the National "
+    "Unity Government's offer and crossed to a liberated area, the Mon State Revolutionary Force said on Tuesday.",
+    "A police corporal from the Hpakant police station and his wife fled to territory controlled by the Kachin "
+    "Independence Army (KIA) late last month, a KIA official said.",
+])
+def test_more_ways_of_telling_a_defection_are_relevant(engine, sentence):
+    assert engine.suggest(HEAD + sentence)["relevant"] >= 0.5
+
+
+@pytest.mark.parametrize("text", [
+    "Min Aung Hlaing vows army will never surrender\nDate: 2024-03-27\n\nSenior General Min Aung Hlaing told troops at "
+    "the Armed Forces Day parade in Naypyitaw that the military would never surrender to \"terrorists\". He urged soldiers "
+    "to remain loyal and said those who had been misled into joining the resistance could return.\n\nHe did not mention "
+    "recent battlefield losses or the defections that resistance groups have reported.",
+    "Teachers mark three years of strike\nDate: 2024-06-01\n\nThousands of teachers who joined the Civil Disobedience "
+    "Movement after the coup remain on strike, a teachers' union said on Friday. Many deserted their classrooms in "
+    "February 2021 rather than work under the regime.",
+    "Investors desert Yangon bourse as kyat surrenders gains\nDate: 2024-07-10\n\nInvestors deserted the Yangon Stock "
+    "Exchange on Wednesday as the kyat surrendered its gains of the past month, traders said.",
+])
+def test_talk_without_a_report_is_not_relevant(engine, text):
+    assert engine.suggest(text)["relevant"] < 0.5
+
+
+def test_resistance_members_surrendering_to_the_tatmadaw(engine):
+    r = engine.suggest(HEAD + "Seven members of a People's Defence Force group in Myaing Township surrendered to the "
+                              "Tatmadaw on Thursday and \"returned to the legal fold\", state media reported.")
+    assert values(r, "receiving_side")[:1] == ["Myanmar military"]
+    assert "Myanmar military" not in values(r, "actor")
+
+
+def test_country_is_no_second_receiver_next_to_its_authorities(engine):
+    r = engine.suggest(HEAD + "About 150 people, 61 soldiers and their family members, crossed into Thailand on Monday "
+                              "night and handed themselves over to Thai authorities, a Thai army source said.")
+    assert values(r, "receiving_side") == ["Thai authorities"]
+    assert counts(r)[:1] == [(61, 61)]
+
+
+@pytest.mark.parametrize("sentence,expected", [
+    ("Dozens of police officers from Kale joined local defence forces over the past week. He said at least 26 officers "
+     "had come over since September 4.", (26, None)),
+    ("The AA said more than 200 soldiers had surrendered on Saturday. On Monday, it put the figure at 236, including 17 officers.",
+     (236, 236)),
+    ("Sgt. Maj. Kyaw Lin and Cpl. Aung Naing, both from Infantry Battalion 87, walked away from their post in Mawlaik on "
+     "March 2 and joined the Mawlaik People's Defence Force.", (2, 2)),
+    ("Second Lt. Zaw Min Htet, L/Cpl. Hla Win and three privates from Infantry Battalion 99 defected to the Kachin "
+     "Independence Army on Tuesday.", (5, 5)),
+    ("The deputy commander of Light Infantry Battalion 508, a major, defected to the NUG on Wednesday with four soldiers.", (5, 5)),
+    ("The platoon commander, a second lieutenant, and 18 of his soldiers left the camp on 3 June and handed themselves "
+     "over to CDF-Mindat fighters.", (19, 19)),
+    ("Three soldiers from Infantry Battalion 19 defected to the Karen National Liberation Army along with their "
+     "families – 11 people in all – last week.", (3, 3)),
+])
+def test_counts(engine, sentence, expected):
+    assert counts(engine.suggest(HEAD + sentence))[:1] == [expected]
+
+
+def test_count_phrases():
+    def first(t):
+        c = find_counts(t)[0]
+        return c["min"], c["max"]
+    assert first("four or five soldiers surrendered") == (4, 5)
+    assert first("100-odd soldiers") == (100, None)
+    assert first("the entire 35-member garrison") == (35, 35)
+    assert [(c["min"], c.get("total_with_family", False)) for c in find_counts(
+        "148 people, including 57 militia members and 91 relatives")][:2] == [(148, True), (57, False)]
+
+
+def test_unit_numbers_are_not_counts_of_families():
+    assert unit_keys("Light Infantry Battalion 540 and 16 of their family members") == ["LIB 540"]
+    assert unit_keys("Light Infantry Battalions 545 and 546, handed") == ["LIB 545", "LIB 546"]
+
+
+@pytest.mark.parametrize("text,value", [
+    ("Staff Sgt. Aung", "staff sergeant"), ("W/O Aung Min", "warrant officer"), ("Flight Lt. Aung", "flight lieutenant"),
+    ("Second Lt. Zaw Min Htet", "second lieutenant"), ("led by a BGF major", "major"),
+    ("the commander of Infantry Battalion 32", "battalion commander"),
+])
+def test_rank_spellings(text, value):
+    assert [r["value"] for r in find_ranks(text)][-1] == value
+
+
+def test_relative_dates():
+    ref = dt.date(2024, 1, 17)
+    found = {d["text"]: d["value"] for d in find_dates(
+        "The groups said on Tuesday that 35 soldiers had surrendered the previous day.", ref)}
+    assert found["the previous day"] == "2024-01-15"
+    assert {d["text"]: d["value"] for d in find_dates("In April, 23 conscripts deserted. In May, ten more.", dt.date(2024, 5, 20))} == \
+        {"April": "2024-04", "May": "2024-05"}
+    assert {d["text"]: d["value"] for d in find_dates("joined over the past week", dt.date(2023, 9, 12))} == \
+        {"over the past week": "2023-09"}
+
+
+def test_live_blog_entry_is_dated_to_the_article(engine):
+    r = engine.suggest("LIVE: Fighting for Myawaddy\nDate: 2024-04-10\n\n11:40 – Around 70 soldiers from Infantry "
+                       "Battalion 275 have surrendered to the KNLA, the Karen National Union says.\n")
+    assert values(r, "date")[:1] == ["2024-04-10"]
