@@ -27,6 +27,8 @@ def _merge_through_dialog(win, qtbot, monkeypatch, paths):
     win.last_merge_report = None
     win.action_map["merge"].trigger()
     qtbot.waitUntil(lambda: win.last_merge_report is not None, timeout=30000)
+    bar = win.merge_progress  # hundredths of a file, so a long file shows its progress too
+    assert bar.maximum() == 100 * len(paths)
     report = win.last_merge_report
     qtbot.addWidget(report)
     return report

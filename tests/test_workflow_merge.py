@@ -374,3 +374,58 @@ def test_a_package_edit_stamped_older_than_the_project_row_is_a_conflict(su):
     rep = merge_package(su.project, bad)
     assert [(c.field, c.reason) for c in rep.conflicts] == [("actor", "the package's edit is older than the project's")]
     assert su.value(a0, su.ev, "actor")["text"] == "army"
+
+
+def test_a_large_package_keeps_its_base_in_parts_and_merges(tmp_path, monkeypatch):
+    """A package whose base state is too big for one record (many coded articles) stores it in parts."""
+    from annotator.workflow import package as P
+    monkeypatch.setattr(P, "BASE_INLINE_CHARS", 10)   # tiny limits: the parts are exercised with little data
+    monkeypatch.setattr(P, "BASE_PART_CHARS", 200)
+    project = make_project(tmp_path / "main.annot", 12)
+    try:
+        assign(project, "ana,ben", per_article=2, seed=1)
+        store = CodingStore(project, "ana")
+        events = {}
+        for aid in assignments_of(project)["ana"][:6]:
+            store.set_value(aid, None, "relevant", {"value": True})
+            events[aid] = store.add_event(aid, {"actor": ({"text": "army"}, "typed", None)})
+        pkg_path = tmp_path / "ana.annot"
+        make_package(project, "ana", pkg_path)
+        info = P.package_info(pkg_path)
+        assert len(info["base"]["values"]) == 12                  # joined again from its parts
+        with sqlite3.connect(pkg_path) as conn:
+            record = json.loads(conn.execute("SELECT value FROM meta WHERE key='work_package'").fetchone()[0])
+            parts = conn.execute("SELECT count(*) FROM meta WHERE key LIKE 'work_package.base.values.%'").fetchone()[0]
+        assert record["base"]["values"] == {} and record["base_value_parts"] == parts > 1
+
+        first, second = list(events)[:2]
+        pkg = Project.open(pkg_path)
+        try:
+            CodingStore(pkg, "ana").set_value(first, events[first], "actor", {"text": "navy"})
+            CodingStore(pkg, "ana").set_value(second, events[second], "actor", {"text": "police"})
+        finally:
+            pkg.close()
+        store.set_value(second, events[second], "actor", {"text": "air force"})  # the supervisor, meanwhile
+        rep = merge_package(project, pkg_path)
+        assert rep.values.updated == 1 and len(rep.conflicts) == 1     # the three-way comparison still works
+        assert rep.conflicts[0].article_id == second
+        assert not merge_package(project, pkg_path).changed             # and merging again changes nothing
+
+        with sqlite3.connect(pkg_path) as conn:                         # a part gone: refused, nothing changed
+            conn.execute("DELETE FROM meta WHERE key = 'work_package.base.values.0002'")
+        before = table_dump(tmp_path / "main.annot")
+        with pytest.raises(MergeError, match="part 2 of .* is missing"):
+            merge_package(project, pkg_path)
+        assert table_dump(tmp_path / "main.annot") == before
+    finally:
+        project.close()
+
+
+def test_merge_reports_its_progress(su):
+    a0 = su.mine[0]
+    su.offline(lambda st: st.set_value(a0, su.ev, "actor", {"text": "navy"}))
+    seen = []
+    merge_package(su.project, su.pkg_path, progress=lambda f, stage: seen.append((f, stage)))
+    fractions = [f for f, _ in seen]
+    assert fractions == sorted(fractions) and fractions[0] == 0.0 and 0.9 < fractions[-1] < 1.0
+    assert [s for _, s in seen][:2] == ["reading and checking the file", "comparing codings and events"]

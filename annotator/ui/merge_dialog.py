@@ -172,7 +172,7 @@ class MergeReportDialog(QDialog):
 def start_merge(win, paths: list[str]) -> MergeJob:
     """Merge ``paths`` into the window's project in the background; the report opens when done."""
     job = MergeJob(str(win.project.path), paths)
-    dlg = QProgressDialog("Merging…", "Cancel", 0, max(1, len(paths)), win)
+    dlg = QProgressDialog("Merging…", "Cancel", 0, 100 * max(1, len(paths)), win)
     dlg.setObjectName("mergeProgress")
     dlg.setWindowTitle("Merge coder files")
     dlg.setWindowModality(Qt.WindowModality.WindowModal)
@@ -182,11 +182,11 @@ def start_merge(win, paths: list[str]) -> MergeJob:
     dlg.canceled.connect(lambda: setattr(job, "cancelled", True))
     win.merge_progress = dlg
 
-    def progress(done: int, total: int, name: str) -> None:
+    def progress(done: int, total: int, label: str) -> None:  # hundredths of files, and what is being done
         dlg.setMaximum(max(1, total))
         dlg.setValue(min(done, dlg.maximum()))
-        if name:
-            dlg.setLabelText(f"Merging {name} ({done + 1} of {total})")
+        if label:
+            dlg.setLabelText(label)
 
     def done(results) -> None:
         dlg.close()

@@ -234,14 +234,20 @@ class MergeJob(QRunnable):
                 for i, path in enumerate(self.paths):
                     if self.cancelled:
                         break
-                    self.signals.progress.emit(i, len(self.paths), Path(path).name)
+                    label = f"Merging {Path(path).name} ({i + 1} of {len(self.paths)})"
+
+                    def step(fraction: float, stage: str, i=i, label=label) -> None:
+                        self.signals.progress.emit(i * 100 + int(100 * fraction), 100 * len(self.paths),
+                                                   f"{label}: {stage}…")
+
+                    step(0.0, "starting")
                     try:
-                        results.append(merge_package(project, path))
+                        results.append(merge_package(project, path, progress=step))
                     except MergeError as exc:
                         results.append(exc)
                     except Exception as exc:  # noqa: BLE001 - the file is refused, the others still merge
                         results.append(MergeError(f"{path}: refused: {exc}".splitlines()[0]))
-                self.signals.progress.emit(len(results), len(self.paths), "")
+                self.signals.progress.emit(100 * len(results), 100 * len(self.paths), "")
         except Exception as exc:  # noqa: BLE001
             self.signals.failed.emit(f"The merge could not run: {exc}".splitlines()[0])
             return

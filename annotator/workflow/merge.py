@@ -40,11 +40,12 @@ from sqlalchemy import func, select
 from annotator.db.models import (ORIGINS, STATUSES, Article, AuditEntry, Coder, Coding, Event,
                                  FieldValue, LearnedPattern, Meta, new_id)
 from annotator.db.project import SQLITE_MAGIC, Project, head_revision
-from annotator.workflow.package import (PACKAGE_FORMAT, PACKAGE_META_KEY, coding_state, event_state, value_key,
-                                        value_state)
+from annotator.workflow.package import (BASE_PART_KEY, PACKAGE_FORMAT, PACKAGE_META_KEY, coding_state, event_state,
+                                        value_key, value_state)
 
 MAX_FILE_BYTES = 2 * 1024**3
 MAX_ROWS = 2_000_000
+MAX_BASE_PARTS = 64  # parts of a large package's base state (16 MB each when written by this app)
 MAX_JSON = 256 * 1024  # one value, extra, audit old/new
 MAX_TEXT = 1024 * 1024  # notes
 MAX_SHORT = 1000  # names, statuses, timestamps, pattern texts
@@ -285,6 +286,15 @@ def _read(project: Project, path: Path, r: _Reader) -> PackageData:
     base = info.get("base")
     if not isinstance(base, dict) or any(not isinstance(base.get(k), dict) for k in ("codings", "events", "values")):
         raise r.fail("the package record has no valid base state")
+    parts = info.get("base_value_parts", 0)  # a large package keeps its base values in parts
+    if parts:
+        if not isinstance(parts, int) or isinstance(parts, bool) or not 1 <= parts <= MAX_BASE_PARTS:
+            raise r.fail(f"the package record has an invalid number of parts ({_show(parts)})")
+        for i in range(1, parts + 1):
+            key = BASE_PART_KEY.format(i)
+            if key not in meta:
+                raise r.fail(f"the package record is incomplete (part {i} of {parts} is missing)")
+            base["values"].update(r.json(meta[key], f"part {i} of the package record", dict, 64 * 1024 * 1024))
     for k in ("codings", "events", "values"):
         if any(not isinstance(v, list) for v in base[k].values()):
             raise r.fail("the package record has an invalid base state")
@@ -529,19 +539,23 @@ class _DryRun(Exception):
 
 
 def merge_package(project: Project, path: str | Path, *, dry_run: bool = False,
+                  progress: Callable[[float, str], None] | None = None,
                   _fail_after: Callable[[], None] | None = None) -> MergeReport:
     """Merge one package file into ``project`` (one transaction). Raises MergeError if the file is refused.
 
-    With ``dry_run`` the report is computed and the transaction rolled back.
+    With ``dry_run`` the report is computed and the transaction rolled back. ``progress(fraction, stage)``
+    is called as the work goes on (a large package takes a while).
     """
     try:
-        return _merge(project, path, dry_run, _fail_after)
+        return _merge(project, path, dry_run, _fail_after, progress or (lambda _f, _s: None))
     except _DryRun as done:
         return done.args[0]
 
 
-def _merge(project: Project, path: str | Path, dry_run: bool, _fail_after) -> MergeReport:
+def _merge(project: Project, path: str | Path, dry_run: bool, _fail_after, progress) -> MergeReport:
+    progress(0.0, "reading and checking the file")
     data = read_package(project, path)
+    progress(0.3, "comparing codings and events")
     info = data.info
     rep = MergeReport(str(path), data.coder_name, info["package_id"])
     base = info["base"]
@@ -654,7 +668,11 @@ def _merge(project: Project, path: str | Path, dry_run: bool, _fail_after) -> Me
         in_package = {c["article_id"] for c in data.codings}
         all_keys = set(pkg_values) | {k for k in set(base["values"]) | set(seen["values"])
                                       if k.split("|", 1)[0] in in_package and k.count("|") >= 2}
-        for key in sorted(all_keys):
+        progress(0.45, "comparing values")
+        n_keys = len(all_keys)
+        for i, key in enumerate(sorted(all_keys)):
+            if i % 5000 == 4999:
+                progress(0.45 + 0.5 * i / n_keys, "comparing values")
             v = pkg_values.get(key)
             m = main_values.get(key)
             pstate = value_state(v["value"], v["origin"], v["evidence_start"], v["evidence_end"]) if v else None
@@ -693,6 +711,7 @@ def _merge(project: Project, path: str | Path, dry_run: bool, _fail_after) -> Me
                 setattr(rep.values, action, getattr(rep.values, action) + 1)
         s.flush()
 
+        progress(0.95, "saving")
         # codings whose content changed: timestamp, and event positions kept contiguous
         for cid in touched:
             c = s.get(Coding, cid)

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, insert, select, update
 
 from annotator.db.models import (Article, Assignment, CodebookRow, Coder, Coding, Event, FieldValue, LearnedPattern,
                                  Meta, SuggestionCache, new_id, now)
@@ -79,6 +79,36 @@ class PackageReport:
                 f"with {self.events} event(s) and {self.values} value(s), {self.patterns} learned pattern(s)")
 
 
+BASE_PART_KEY = PACKAGE_META_KEY + ".base.values.{:04d}"   # the base values of a large package, in parts
+BASE_INLINE_CHARS = 8 * 1024 * 1024       # base values up to this size stay in the package record itself
+BASE_PART_CHARS = 16 * 1024 * 1024        # else parts of at most about this size (a reader's limit is 64 MB each)
+_CHUNK = 500                              # ids per IN (...) query
+
+
+def _rows(s, model, column, ids) -> list[dict[str, Any]]:
+    """Every row of ``model`` whose ``column`` is in ``ids``, as plain column dicts (no ORM objects: fast)."""
+    table, ids = model.__table__, list(ids)
+    out: list[dict[str, Any]] = []
+    for i in range(0, len(ids), _CHUNK):
+        out += [dict(m) for m in s.execute(select(table).where(column.in_(ids[i:i + _CHUNK]))).mappings()]
+    return out
+
+
+def _split_base_values(values: dict[str, list]) -> list[dict[str, list]]:
+    """The base values in parts of at most about ``BASE_PART_CHARS`` characters of JSON (one part when small)."""
+    if len(json.dumps(values)) <= BASE_INLINE_CHARS:
+        return [values]
+    parts, part, size = [], {}, 0
+    for key, state in values.items():
+        n = len(key) + len(json.dumps(state)) + 6
+        if part and size + n > BASE_PART_CHARS:
+            parts.append(part)
+            part, size = {}, 0
+        part[key] = state
+        size += n
+    return parts + [part] if part else parts
+
+
 def make_package(project: Project, coder_name: str, out: str | Path) -> PackageReport:
     """Write ``out``, a project file holding ``coder_name``'s articles and work."""
     out = Path(out)
@@ -92,34 +122,38 @@ def make_package(project: Project, coder_name: str, out: str | Path) -> PackageR
         if coder.kind != "coder":
             raise PackageError(f"{project.path}: {coder_name!r} holds the reconciled codings, not a coder's work")
         assigned = set(s.scalars(select(Assignment.article_id).where(Assignment.coder_id == coder.id)))
-        codings = list(s.scalars(select(Coding).where(Coding.coder_id == coder.id)))
-        article_ids = assigned | {c.article_id for c in codings}
+        codings = [dict(m) for m in s.execute(select(Coding.__table__).where(Coding.coder_id == coder.id)).mappings()]
+        article_ids = assigned | {c["article_id"] for c in codings}
         if not article_ids:
             raise PackageError(f"{project.path}: {coder_name} has no assigned articles; run 'annotator assign' first")
-        articles = list(s.scalars(select(Article).where(Article.id.in_(article_ids)).order_by(Article.position)))
-        assignments = list(s.scalars(select(Assignment).where(Assignment.coder_id == coder.id)))
-        coding_ids = [c.id for c in codings]
-        events = list(s.scalars(select(Event).where(Event.coding_id.in_(coding_ids)))) if coding_ids else []
-        values = list(s.scalars(select(FieldValue).where(FieldValue.coding_id.in_(coding_ids)))) if coding_ids else []
-        patterns = list(s.scalars(select(LearnedPattern)))
-        hashes = [a.content_hash for a in articles]
-        cache = [x for i in range(0, len(hashes), 500) for x in s.scalars(
-            select(SuggestionCache).where(SuggestionCache.text_hash.in_(hashes[i:i + 500])))]
+        articles = sorted(_rows(s, Article, Article.id, article_ids), key=lambda a: (a["position"], a["created_at"]))
+        assignments = [dict(m) for m in s.execute(
+            select(Assignment.__table__).where(Assignment.coder_id == coder.id)).mappings()]
+        coding_ids = [c["id"] for c in codings]
+        events = _rows(s, Event, Event.coding_id, coding_ids)
+        values = _rows(s, FieldValue, FieldValue.coding_id, coding_ids)
+        patterns = [dict(m) for m in s.execute(select(LearnedPattern.__table__)).mappings()]
+        cache = _rows(s, SuggestionCache, SuggestionCache.text_hash, [a["content_hash"] for a in articles])
         cb_row = s.scalars(select(CodebookRow).where(CodebookRow.active.is_(True))).first()
         settings = [(m.key, m.value) for m in s.scalars(select(Meta).where(Meta.key.like("setting.%")))]
         coder_cols = _columns(coder)
         s.expunge_all()
 
-    article_of = {c.id: c.article_id for c in codings}
+    article_of = {c["id"]: c["article_id"] for c in codings}
     base = {
-        "codings": {c.article_id: coding_state(c.status, c.flagged, c.notes, c.extra) for c in codings},
-        "events": {e.id: event_state(e.position, e.proposed, e.deleted, e.extra) for e in events},
-        "values": {value_key(article_of[v.coding_id], v.event_id, v.field):
-                   value_state(v.value, v.origin, v.evidence_start, v.evidence_end) for v in values},
+        "codings": {c["article_id"]: coding_state(c["status"], c["flagged"], c["notes"], c["extra"]) for c in codings},
+        "events": {e["id"]: event_state(e["position"], e["proposed"], e["deleted"], e["extra"]) for e in events},
+        "values": {value_key(article_of[v["coding_id"]], v["event_id"], v["field"]):
+                   value_state(v["value"], v["origin"], v["evidence_start"], v["evidence_end"]) for v in values},
     }
+    value_parts = _split_base_values(base["values"])
+    if len(value_parts) > 1:
+        base["values"] = {}
     package_id = new_id()
     info = {"format": PACKAGE_FORMAT, "package_id": package_id, "coder": coder_name, "coder_id": coder_cols["id"],
             "created_at": now(), "source": str(project.path), "source_name": project.name, "base": base}
+    if len(value_parts) > 1:
+        info["base_value_parts"] = len(value_parts)
 
     pkg = Project.create(out, codebook=project.codebook, name=f"{project.name} ({coder_name})",
                          project_id=project.project_id)
@@ -129,24 +163,24 @@ def make_package(project: Project, coder_name: str, out: str | Path) -> PackageR
                 row = s.scalars(select(CodebookRow).where(CodebookRow.active.is_(True))).first()
                 row.content, row.name, row.version = cb_row.content, cb_row.name, cb_row.version
             s.add(Meta(key=PACKAGE_META_KEY, value=json.dumps(info, ensure_ascii=False)))
+            if len(value_parts) > 1:
+                s.add_all(Meta(key=BASE_PART_KEY.format(i), value=json.dumps(part, ensure_ascii=False))
+                          for i, part in enumerate(value_parts, 1))
             s.add_all(Meta(key=k, value=v) for k, v in settings)  # project settings (the spaCy model)
             s.add(Coder(**coder_cols))
-            in_package = {a.id for a in articles}
-            for a in articles:
-                cols = _columns(a)
-                cols["batch_id"] = None
-                if cols.get("near_duplicate_of") not in in_package:
-                    cols["near_duplicate_of"] = None
-                s.add(Article(**cols))
             s.flush()
-            s.add_all(Assignment(**_columns(x)) for x in assignments)
-            s.add_all(Coding(**_columns(c)) for c in codings)
-            s.flush()
-            s.add_all(Event(**_columns(e)) for e in events)
-            s.flush()
-            s.add_all(FieldValue(**_columns(v)) for v in values)
-            s.add_all(LearnedPattern(**_columns(p)) for p in patterns)
-            s.add_all(SuggestionCache(**_columns(x)) for x in cache)  # the engine's proposals, ready offline
+            in_package = {a["id"] for a in articles}
+            links = {a["id"]: a["near_duplicate_of"] for a in articles if a["near_duplicate_of"] in in_package}
+            # plain INSERTs in dependency order; near-duplicate links once every article is there
+            for table, rows in ((Article, [{**a, "batch_id": None, "near_duplicate_of": None} for a in articles]),
+                                (Assignment, assignments), (Coding, codings), (Event, events), (FieldValue, values),
+                                (LearnedPattern, patterns), (SuggestionCache, cache)):  # cache: proposals offline
+                if rows:
+                    s.execute(insert(table.__table__), rows)
+            if links:
+                s.execute(update(Article.__table__).where(Article.__table__.c.id == bindparam("aid"))
+                          .values(near_duplicate_of=bindparam("dup")),
+                          [{"aid": a, "dup": d} for a, d in links.items()])
     except Exception as exc:
         pkg.close()
         for suffix in ("", "-wal", "-shm"):
@@ -155,6 +189,14 @@ def make_package(project: Project, coder_name: str, out: str | Path) -> PackageR
     pkg.close()
     return PackageReport(out, coder_name, package_id, len(articles), len(codings), len(events), len(values),
                          len(patterns))
+
+
+def read_base_values(meta: dict[str, str], info: dict) -> dict[str, list]:
+    """The base values of a package record, joined from its parts when it has them (trusted files only)."""
+    values = dict(info["base"]["values"])
+    for i in range(1, int(info.get("base_value_parts") or 0) + 1):
+        values.update(json.loads(meta[BASE_PART_KEY.format(i)]))
+    return values
 
 
 def work_package_of(project: Project) -> dict | None:
@@ -176,4 +218,12 @@ def package_info(path: str | Path) -> dict | None:
     """The full ``work_package`` record of a project file (None for a main project)."""
     with Project.open(path, migrate=False) as p:
         raw = p.meta(PACKAGE_META_KEY)
-    return json.loads(raw) if raw else None
+        if not raw:
+            return None
+        info = json.loads(raw)
+        parts = int(info.get("base_value_parts") or 0)
+        meta = {BASE_PART_KEY.format(i): p.meta(BASE_PART_KEY.format(i)) for i in range(1, parts + 1)}
+    if parts:
+        info["base"]["values"] = read_base_values(meta, info)
+        del info["base_value_parts"]
+    return info
