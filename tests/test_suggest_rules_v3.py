@@ -135,3 +135,16 @@ def test_live_blog_entry_is_dated_to_the_article(engine):
     r = engine.suggest("LIVE: Fighting for Myawaddy\nDate: 2024-04-10\n\n11:40 – Around 70 soldiers from Infantry "
                        "Battalion 275 have surrendered to the KNLA, the Karen National Union says.\n")
     assert values(r, "date")[:1] == ["2024-04-10"]
+
+
+@pytest.mark.parametrize("sentence,expected", [
+    ("Eight soldiers surrendered in Falam on Sunday. The Chinland Defense Force released a video showing them with their weapons.", ["CDF"]),
+    ("Thirty soldiers surrendered on Sunday to resistance forces led by the KNDF near Demoso.", ["KNDF"]),
+    ("About 40 soldiers surrendered on Sunday to a joint force of the TNLA and the MNDAA in Kyaukme.", ["TNLA", "MNDAA"]),
+    ("Sixteen soldiers defected on Sunday. They are being sheltered by the National Unity Government in a liberated area.", ["NUG"]),
+    ("Fifteen soldiers surrendered on Friday near Hpakant. The KIA said it had taken them in.", ["KIA"]),
+    ("A lance corporal from LIB 345 absconded with his rifle on Sunday and reached a KNLA camp.", ["KNU/KNLA"]),
+    ("Eight soldiers fled their base near Kalay on Sunday and are now in PDF hands.", ["PDF"]),
+])
+def test_receiving_sides(engine, sentence, expected):
+    assert values(engine.suggest(HEAD + sentence), "receiving_side")[:len(expected)] == expected

@@ -36,6 +36,7 @@ ENGINE_VERSION = "3"  # rules changed: receiving sides (LDF, reverse surrenders)
 
 _SIDE_LINK = re.compile(r"(?i)(?<!according )(?<!according  )\b(?:to|into|joined|joining|join|joins|with|alongside|welcomed\s+by|received\s+by|sheltered\s+by|(?:protection|care|custody)\s+of|protected\s+by|"
                         r"taken\s+in\s+by|escorted\s+by|picked\s+up\s+by|(?:held|controlled|run)\s+by)\s+(?:the\s+)?(?:(?!(?:after|before|when|while|in|on|at|near|as|because|following|during|by|from|of)\b)[\w’'-]+\s+){0,3}$")
+_LED_BY_LINK = re.compile(r"(?i)\b(?:to|with|joined|join|joining|joins)\s+(?:the\s+|a\s+|an\s+)?(?:[\w’'-]+\s+){0,3}(?:led\s+by|including|such\s+as|of|from|under)\s+(?:the\s+)?$")
 _FROM_LINK = re.compile(r"(?i)\b(?:from|of|left|quit|deserted|abandoned)\s+(?:the\s+)?(?:[\w’'-]+\s+){0,2}$")
 _BASED = re.compile(r"(?i)\b(?:based|stationed|headquartered|garrisoned|deployed|sent|sending|reinforcements?|troops)\s+(?:\w+\s+)?(?:in|at|from)\s+(?:the\s+(?:town|city|village)\s+of\s+)?$|\bfrom\s+(?:the\s+)?$")
 _AT = re.compile(r"(?i)\b(?:in|at|near|outside|inside|around)\s+(?:the\s+(?:town|city|village|township)\s+of\s+)?$")
@@ -219,6 +220,7 @@ class SuggestionEngine:
         named = ctx.groups()
         spans = bytearray(len(text))
         prev_role: dict[int, str] = {}
+        prev_side_end: int | None = None  # the end of the last receiving side linked to a trigger
         for s, e, g in named:
             spans[s:e] = b"\x01" * (e - s)
             before = text[ctx.floor(s, 60):s]
@@ -242,7 +244,9 @@ class SuggestionEngine:
             if as_side:
                 speaker = False
                 base = 0.15 if g.generic else 0.2
-                link = _SIDE_LINK.search(before)
+                link = _SIDE_LINK.search(before) or _LED_BY_LINK.search(before)
+                if not link and prev_side_end is not None and re.fullmatch(r"\s*(?:,|and|&|/)\s*(?:the\s+)?", text[prev_side_end:s]):
+                    link = re.search(r"$", before)  # "a joint force of the TNLA and the MNDAA": both
                 if not link and ctx.trigger_before(s, 90) and re.match(r"\s+(?:hands|custody)\b", after) and re.search(r"(?i)\bin\s+$", before):
                     link = re.search(r"in\s+$", before)  # "are now in PDF hands"
                 if not link and ctx.trigger_before(s, 120) and re.match(r"\s+(?:camp|base|post|outpost|area|position|checkpoint|territory|headquarters)\b", after):
@@ -264,12 +268,20 @@ class SuggestionEngine:
                             r"(?:received|welcomed|accepted|took\s+in|taken\s+in|sheltered|is\s+sheltering|was\s+sheltering|(?:took|taken|accepted|received)\s+them(?:\s+in)?)\s*(?:\w+\s+){0,2}"
                             r"(?:defectors?|deserters?|soldiers|troops|men|officers|policemen|in\b|\.|,|and\b)", after):
                     base += 0.42  # "The KNLA confirmed it had received five defectors", "said it had taken them in"
+                elif re.match(r"(?i)\s*\)?\s*(?:\([A-Z]{2,6}\)\s*)?(?:released|published|posted|shared|showed)\s+(?:a\s+|the\s+)?(?:video|photos?|pictures?|images?|footage)\s+"
+                              r"(?:of|showing)\s+(?:them|the\s+(?:men|soldiers|defectors|officers|group))\b", after) and any(
+                        si in ctx.sent_trig for si in (ctx.sent_of(s), ctx.sent_of(s) - 1)):
+                    base += 0.42  # "The CDF released a video showing them": the group that holds them
+                elif not ctx.trigger_in_sentence(s) and ctx.sent_of(s) - 1 in ctx.sent_trig and re.search(
+                        r"(?i)\b(?:sheltered|looked\s+after|cared\s+for|hosted|housed|protected|received|welcomed|debriefed|held)\s+by\s+(?:the\s+)?$", before):
+                    base += 0.42  # "Sixteen soldiers defected. They are being sheltered by the NUG"
                 if not link and (re.search(r"(?i)\b(?:members?|fighters?|cadres?|leaders?|deserters?|defectors?)\s+(?:of|from)\s+(?:the\s+|a\s+|an\s+|local\s+)*$", before)
                                  or re.match(r"(?i)\s*(?:group\s+)?(?:members?|fighters?|cadres?)\s+(?:\w+\s+){0,3}?(?:surrendered|defected|deserted|returned)\b", after)):
                     base -= 0.2  # "seven members of a PDF group surrendered to the Tatmadaw": the people who left, not the receivers
                 if re.match(r"(?i)\s*\)?\s*(?:\([A-Z]{2,6}\)\s*)?(?:overran|overrun|attacked|captured|seized|shelled|ambushed|stormed|besieged|surrounded)\b", after):
                     base -= 0.2  # "after the CNA overran their camp": the attackers, not necessarily the receivers
                 out.append(Mention("receiving_side", g.side, s, e, ctx.score(s, e, base), {"generic": g.generic, "speaker": speaker}))
+                prev_side_end = e if link and ctx.trigger_before(s, 120) else None
             else:
                 base = 0.45
                 if re.match(r"(?i)\s*(?:['’]s\s+)?(?:\w+\s+)?(?:troops|soldiers|forces|personnel|officers|battalions?|units?|members|police|defectors|servicemen)", after):
