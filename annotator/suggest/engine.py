@@ -74,6 +74,7 @@ _TO_ITS = re.compile(r"(?i)\s+(?:\w+\s+){0,2}?(?:to|with|into)\s+(?:(?:its|their
                      r"(?:them|it|the\s+group|the\s+alliance|the\s+rebels|the\s+resistance\s+group))\b")
 _TO_FORCE = re.compile(r"(?i)\b(?:surrendered|surrendering|surrenders?|defected|defecting|returned\s+to\s+the\s+legal\s+fold|(?:gave|handed|turned)\s+"
                        r"themselves\s+(?:up|over|in)|came\s+over|crossed\s+over)\s+(?:\w+\s+){0,2}?to\s+(?:the\s+|a\s+|an\s+|local\s+)*$")
+_REFUGE_STATES = load("groups").get("refuge_states", {})
 _SUFFIX_ONLY = {p["name"]: p for p in load("places")["places"] if p.get("suffix_only")}
 _MEMBER_TAIL = re.compile(r"(?:\s+(?:of|from)\s+(?:the\s+)?(?:[A-Z][\w-]*|\d+)(?:\s+(?:[A-Z][\w-]*|\d+)){0,3})?"
                           r"(?:\s*,\s+(?:the|a|an)\s+[^,.;()]{1,60}?(?=,))?")
@@ -348,8 +349,8 @@ class SuggestionEngine:
                     and m.group(1) not in (ctx.country, "Myanmar", "Burma"):
                 # "crossed into Turkey ... and asked for protection": the country took them in; plain flight is desertion
                 authorities = _AUTHORITIES.search(text, sent.start, sent.end)
-                out.append(Mention("receiving_side", m.group(1), s + m.start(1), e,
-                                   ctx.score(s, e, 0.45 if asked and not authorities else 0.1), {"country": not asked}))
+                out.append(Mention("receiving_side", _REFUGE_STATES.get(m.group(1), m.group(1)), s + m.start(1), e,
+                                   ctx.score(s, e, 0.45 if asked and not authorities else 0.1), {"country": not asked, "text": m.group(1)}))
             # "defected to Jordan", "fled into Poland": a country took them in
             m = _TO_COUNTRY.match(text, e)
             if m and _places.is_country(m.group(1)) and m.group(1) not in (ctx.country, "Myanmar", "Burma"):
