@@ -22,11 +22,12 @@ _ISO = re.compile(r"\b(?P<year>(?:19|20)\d\d)-(?P<m>\d\d)-(?P<day>\d\d)\b")
 _MD = re.compile(r"\b" + _MON + r"\s+(?P<day>\d{1,2})(?:st|nd|rd|th)?\b(?!,?\s+\d{4})(?P<rel>\s+(?:last|this|next)\s+year)?")
 _DM = re.compile(r"\b(?P<day>\d{1,2})(?:st|nd|rd|th)?\s+(?:of\s+)?" + _MON + r"\b(?!,?\s+\d{4})")
 _MY = re.compile(r"\b(?:(?:early|mid|late|mid-|end of|the end of)\s*)?" + _MON + r",?\s+(?P<year>(?:19|20)\d\d)\b")
-_MONTH_ONLY = re.compile(r"\b(?i:in|since|during|by|early|late|mid-?|this|last|(?:the\s+)?(?:end|beginning|start|middle)\s+of)\s+" + _MON.replace("May|", "") + r"\b(?!\s+\d)")
+_MONTH_ONLY = re.compile(r"\b(?:(?i:in|since|during|by|early|late|mid|this|last|(?:the\s+)?(?:end|beginning|start|middle|(?:first|second|third|fourth|last|final)\s+(?:week|half|days?))\s+of)\s+|(?i:mid-))"
+                         + _MON.replace("May|", "") + r"\b(?!\s+\d)")
 _IN_MAY = re.compile(r"\b(?i:in|since|during|by|early|late|mid-?|last|(?:the\s+)?(?:end|beginning|start|middle)\s+of)\s+(?P<mon>May)\b(?!\s+\d)")
 _YEAR = re.compile(r"\b(?i:in|since|during|by|of|early|late|mid-?)\s+(?P<year>(?:19|20)\d\d)\b")
 _WEEKDAY = re.compile(r"(?i)\b(?P<pre>on|last|this|early|late|since|on\s+the\s+night\s+of)?\s*(?P<wd>" + _WD + r")\b")
-_RELATIVE = re.compile(r"(?i)\b(?P<what>yesterday|today|last\s+month|this\s+month|earlier\s+this\s+month|last\s+year|this\s+year|earlier\s+this\s+year|last\s+week|this\s+week|earlier\s+this\s+week|(?:last|this|over\s+the|at\s+the)\s+weekend|(?:a|one|two|three|four|five|six|\d)\s+(?:days?|weeks?)\s+ago|(?:over|in|during|within)\s+the\s+(?:past|last)\s+(?:week|seven\s+days|few\s+days|two\s+weeks|fortnight))\b")
+_RELATIVE = re.compile(r"(?i)\b(?P<what>yesterday|today|last\s+month|this\s+month|earlier\s+this\s+month|last\s+year|this\s+year|earlier\s+this\s+year|last\s+week|this\s+week|earlier\s+this\s+week|(?:last|this|over\s+the|at\s+the)\s+weekend|(?:a|one|two|three|four|five|six|seven|eight|nine|ten|\d{1,2})\s+(?:days?|weeks?)\s+ago|the\s+day\s+before\s+yesterday|(?:over|in|during|within)\s+the\s+(?:past|last)\s+(?:week|seven\s+days|few\s+days|two\s+weeks|fortnight))\b")
 
 
 def _mk(y, m, d) -> str | None:
@@ -169,13 +170,20 @@ def find_dates(text: str, ref: dt.date | None) -> list[dict]:
             back = (ref.weekday() - WEEKDAYS[m.group("wd").lower()]) % 7
             if (m.group("pre") or "").lower() == "last" and back == 0:
                 back = 7
+            lw = re.match(r"(?i),?\s+(?:of\s+)?last\s+week\b", text[m.end():m.end() + 16])
+            if lw:
+                # "on Tuesday last week": that day of the calendar week before the reference date's
+                back = ref.weekday() + 7 - WEEKDAYS[m.group("wd").lower()]
+                taken[m.end():m.end() + lw.end()] = b"\x01" * lw.end()  # "last week" is part of it
             value = (ref - dt.timedelta(days=back)).isoformat()
         add(m, value, "day")
     for m in _RELATIVE.finditer(text):
         what = re.sub(r"\s+", " ", m.group("what").lower())
         value = None
         if ref is not None:
-            if what == "yesterday":
+            if what == "the day before yesterday":
+                value = (ref - dt.timedelta(days=2)).isoformat()
+            elif what == "yesterday":
                 value = (ref - dt.timedelta(days=1)).isoformat()
             elif what == "today":
                 value = ref.isoformat()
@@ -189,7 +197,8 @@ def find_dates(text: str, ref: dt.date | None) -> list[dict]:
                 value = str(ref.year)
             elif what.endswith(" ago"):
                 n_word, unit, _ = what.split()
-                n = {"a": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6}.get(n_word) or int(n_word)
+                n = {"a": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
+                     "ten": 10}.get(n_word) or int(n_word)
                 if unit.startswith("day"):
                     value = (ref - dt.timedelta(days=n)).isoformat()
                 else:  # "a week ago": that week, at the precision it allows
