@@ -265,7 +265,10 @@ def find_counts(text: str) -> list[dict]:
             item["part"] = True  # "defected with 11 soldiers": twelve
             continue
         # "The deputy commander of LIB 508, a major, defected to the NUG on Wednesday with four soldiers": he and they
-        sent_start = max(text.rfind("\n", 0, item["start"]), *(text.rfind(p, 0, item["start"]) for p in (". ", "! ", "? "))) + 1
+        sent_start = _sentence_start(text, item["start"])
+        dl = re.match(r"[ \t]*[A-Z][A-Z .,'’-]+(?:\([^)\n]{1,30}\))?\s*[\u2014\u2013-]\s*", text[sent_start:item["start"]])
+        if dl:
+            sent_start += dl.end()  # "PORT SUDAN — A senior commander ...": after the dateline
         head = text[sent_start:item["start"]]
         w = re.search(r"(?i)\b(?:defect(?:ed|s)?|desert(?:ed|s)?|surrender(?:ed|s)?|fled|escaped|crossed\s+over|switched\s+sides)\b"
                       r"[^.;]{0,60}?\bwith\s+(?:his\s+|her\s+)?$", head)
@@ -336,6 +339,22 @@ def find_counts(text: str) -> list[dict]:
                           kind="combined", part=part))
     found.sort(key=lambda d: d["start"])
     return found
+
+
+_ABBR_BEFORE_DOT = re.compile(r"(?i)(?:\b(?:brig|gen|lt|col|capt|maj|sgt|cpl|pte|pvt|insp|no|mr|mrs|dr|st|sr|jr|u\.s|u\.n)|(?<![\w.])[A-Z])$")
+
+
+def _sentence_start(text: str, pos: int) -> int:
+    """Where the sentence holding ``pos`` starts: after a line break or a full stop that ends no abbreviation ("Brig. Gen.")."""
+    line_start = max(text.rfind("\n", 0, pos) + 1, pos - 400)
+    start = line_start
+    for m in _STOP.finditer(text, line_start, pos):
+        if not _ABBR_BEFORE_DOT.search(text, max(line_start, m.start() - 8), m.start()):
+            start = m.end()
+    return start
+
+
+_STOP = re.compile(r"[.!?]+[\"”’')]*\s+")
 
 
 _NUM_WORD = r"(?:an?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|\d{1,3})"

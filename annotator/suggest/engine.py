@@ -312,6 +312,9 @@ class SuggestionEngine:
             if any(g.actor and re.fullmatch(r"\s+(?:of|from)\s+(?:the\s+|a\s+)?(?:pro-junta\s+|pro-military\s+)?", text[e:gs])
                    for gs, ge, g in named if 0 < gs - e <= 24):
                 continue  # "About 200 troops of Border Guard Force Battalion 1022": that force's men
+            if any(g.actor and g.actor not in ("Myanmar military",) and re.fullmatch(r"(?:['’]s)?\s+", text[ge:s])
+                   for gs, ge, g in named if 0 < s - ge <= 4):
+                continue  # "Some 70 Border Guard Force troops": that force's men, not the army's
             demonym = _groups.demonym_before(before) or ctx.demonym  # "Myanmar troops" in an Indian story
             value = _groups.generic_value(kind, demonym)
             if kind == "military" and ctx.trigger_in_sentence(s) and _SIDE_LINK.search(before) and ctx.trigger_before(s, 60) \
@@ -393,7 +396,11 @@ class SuggestionEngine:
 
     def _units(self, ctx) -> list[Mention]:
         out = []
-        for u in self._own_units(ctx):
+        own = self._own_units(ctx)
+        formations = {k.split()[1] for u in own if u["formation"] for k in u["keys"] if not k.startswith("DIV ")}
+        for u in own:
+            if u["keys"] and all(k.startswith("DIV ") and k.split()[1] in formations for k in u["keys"]):
+                continue  # "33rd Division" in a headline over "the 33rd Light Infantry Division": the same formation
             base = 0.4 if u["formation"] else 0.55
             if re.search(r"(?i)\b(?:attack\w*|overr[au]n|captur\w+|seiz\w+|shell\w*|raid\w*|ambush\w*|stormed|besieg\w+|took)\s+"
                          r"(?:an?\s+|the\s+|two\s+|three\s+|several\s+)?(?:\w+\s+)?(?:outposts?|bases?|camps?|positions?|posts?|headquarters|convoys?|columns?)\s+"
@@ -469,6 +476,9 @@ class SuggestionEngine:
                 if any(ctx.sent_of(m.start) == si and (m.extra["min"] or 0) > 1 for m in out) or re.search(
                         r"(?i)\b(?:including|among\s+them|such\s+as)\b[^.;]*$", text[ctx.floor(r["start"], 60):r["start"]]):
                     base -= 0.25  # one of a larger group
+                if any(m.start <= r["start"] and name.end() <= m.end and (m.extra["min"] or 0) > 1 for m in out):
+                    base -= 0.3  # "A senior commander ..., Brig. Gen. Hassan Abdelrahman, has defected with 120 of his fighters": in the 121
+                    extra["part"] = True
                 out.append(Mention("count", words, r["start"], name.end(), ctx.score(r["start"], name.end(), base), extra))
                 # "Police Lieutenant Colonel Tun Tun and 12 policemen": one more than the number
                 nxt = re.match(r",?\s+and\s+", text[name.end():name.end() + 9])
@@ -826,7 +836,8 @@ class SuggestionEngine:
                 si = ctx.sent_of(d["start"])
                 if any(not s2 and ctx.sent_of(d2["start"]) == si for d2, s2 in zip(found, said)):
                     base -= 0.4  # "said on Wednesday that ... had surrendered last month"
-                elif any(not s2 and abs(ctx.sent_of(d2["start"]) - si) <= 2 and ctx.trigger_in_sentence(d2["start"])
+                elif any(not s2 and (abs(ctx.sent_of(d2["start"]) - si) <= 2 and ctx.trigger_in_sentence(d2["start"]) or
+                                     ctx.sent_of(d2["start"]) - si == 1 and si in ctx.sent_trig and d2["precision"] == "day")
                          for d2, s2 in zip(found, said)):
                     base -= 0.2  # the event's own day is given next to it
                 else:

@@ -53,6 +53,8 @@ def find_units(text: str) -> list[dict]:
             nums = re.findall(r"\d{1,4}(?=(?:st|nd|rd|th)?\b)", m.group(0))
             if rx is before and not re.search(r"\d(?:st|nd|rd|th)\b", m.group(0)):
                 nums = [n for n in nums if not 1900 <= int(n) <= 2100]
+                if re.match(r"\s+(?:\w+\s+)?(?:troops|soldiers|members|personnel|fighters|men|officers|police|policemen|militiamen|recruits|and\s+famil)", text[m.end():m.end() + 30]):
+                    continue  # "Some 70 BGF troops": a count of people, not BGF Battalion 70
             if not nums:
                 continue
             taken[m.start():m.end()] = b"\x01" * (m.end() - m.start())
