@@ -61,7 +61,8 @@ _SAID_BEFORE = re.compile(r"(?i)\b(?:said|says|told|announced|reported|confirmed
                           r"press\s+conference|briefing|published|released)\b[^.;,]{0,45}$")
 _AFTER_EVENT = re.compile(r"(?i),?\s+(?:a|one|two|three|a\s+few|several)\s+(?:days?|nights?|weeks?)\s+(?:after|later)\b")
 _DATELINE_AFTER = re.compile(r"\s*(?:\([A-Za-z .]{2,20}\)\s*)?[\u2014\u2013]|\s+-\s")
-_RANK_GROUP_CUE = re.compile(r"(?i)\b(?:includ(?:ed|ing|es)|among\s+(?:them|those|whom|the\s+\w+)|led\s+by|along\s+with|together\s+with|"
+_RANK_GROUP_CUE = re.compile(r"(?i)\b(?:includ(?:ed|ing|es)|among\s+(?:them|those|whom|the\s+\w+)|led\s+by|along\s+with|together\s+with|with\s+the\s+rank\s+of|"
+                             r"(?:their|the\s+group['’]s|the\s+men['’]s|the\s+unit['’]s|the\s+defectors['’])\s+(?:leader|commander|head|senior\s+officer)|"
                              r"as\s+well\s+as|identified\s+(?:himself|herself|themselves)\s+as|one\s+of\s+(?:them|the\s+\w+)|"
                              r"(?:the\s+)?(?:group|men|soldiers|defectors|officers|policemen|troops|fighters|deserters)\s+(?:were|was|comprised|consisted\s+of))\b[^;]{0,80}$")
 _APPOSITION = re.compile(r"(?i)^[\"“]?the\s+(?:group|men|soldiers|defectors|officers|policemen|police\s+officers|troops|fighters|deserters|"
@@ -634,6 +635,10 @@ class SuggestionEngine:
                 base -= 0.2
             if _in_quote(text, sent.start, r["start"]):
                 base -= 0.15  # "not to die for the generals": words in a quote
+            if re.search(r"(?i)\b(?:said|says|told|according\s+to|retired)\s+(?:army\s+|police\s+)?$", text[max(sent.start, r["start"] - 25):r["start"]]) or \
+                    re.match(r"\.?(?:\s+[A-Z][\w’'-]+){1,4},\s+(?:the|a|an)\s+(?:[\w’'-]+\s+){0,3}?(?:spokes\w+|official|leader|chief|head|secretary|minister)\b",
+                             text[r["end"]:r["end"] + 80]):
+                base -= 0.3  # "said Col. Naw Bu, the KIA spokesman", "a retired army colonel": not one who left
             if re.search(r"(?i)\b(?:spokes(?:man|woman|person)|junta['’]s|regime['’]s|military['’]s)\s+(?:\w+\s+)?$", text[max(sent.start, r["start"] - 30):r["start"]]) \
                     or re.search(r"(?i)\b(?:chief|spokes\w+|head|director|minister|official|officer)\s*,\s*$", text[max(sent.start, r["start"] - 30):r["start"]]) \
                     or re.match(r"\s+(?:[A-Z][\w’'-]+\s+){0,3}[A-Z][\w’'-]+,?\s+(?:told|said|says|added|confirmed)\b", text[r["end"]:r["end"] + 60]):
