@@ -148,3 +148,12 @@ def test_live_blog_entry_is_dated_to_the_article(engine):
 ])
 def test_receiving_sides(engine, sentence, expected):
     assert values(engine.suggest(HEAD + sentence), "receiving_side")[:len(expected)] == expected
+
+
+@pytest.mark.parametrize("sentence", [
+    "The defection of 37 police officers to the KIA in Bhamo on Sunday is the largest in Kachin State this year.",
+    "It was the third defection from the battalion this month: on Sunday a sergeant and two privates left for the KNLA.",
+    "The 37 police officers, who had been besieged for a week, handed over the Bhamo station to the KIA on Sunday.",
+])
+def test_reports_told_with_nouns_and_handovers_are_relevant(engine, sentence):
+    assert engine.suggest(HEAD + sentence)["relevant"] >= 0.5

@@ -24,6 +24,8 @@ _NEGATED = re.compile(r"(?i)\b(?:not|no|never|none|nobody|neither|nor|denied|den
                       r"hotline|reward\w*|incentives?)\b[^.]{0,40}$")
 _THEN = re.compile(r"(?i)\b(?:and|but|then|before|later|eventually|instead)\s+(?:(?:\w+ly|then)\s+)?$")
 _PAST = re.compile(r"(?i)(?:\w+ed|laid|gave|fled|went|ran|left|quit|crossed|broke|came|took|handed)\b")
+_OF_COUNT = re.compile(r"(?i)\s+of\s+(?:the\s+)?(?:(?:more\s+than|over|about|some|nearly|at\s+least|another)\s+)?(?:\d[\d,]*|(?:two|three|four|five|six|seven|eight|"
+                       r"nine|ten|eleven|twelve|dozens|scores|hundreds|a\s+(?:police|army|navy|junta)|an?\s+(?:officer|soldier|captain|major|sergeant))\b)")
 _PRESENT = re.compile(r"(?i)(?:defects?|deserts?|surrenders?|joins?|switch(?:es)?|lays?|hands?|turns?|gives?|cross(?:es)?|flees?|leaves?|"
                       r"abandons?|raises?|comes?|go(?:es)?|seeks?|takes?|breaks?|refuses?)\b")
 _HISTORY = re.compile(r"(?i)\b(?:in|during|since|of)\s+(?:the\s+)?(?:19[0-9]\d|200\d|201\d)\b|\b(?:decades?|years)\s+ago\b|\bhistor(?:y|ic|ical)\b|\banniversary\b|"
@@ -80,6 +82,8 @@ class Context:
                     continue  # "young men fled to Thailand": not soldiers
             if re.search(r"(?i)\b(?:who|that)\s+$", self.text[max(0, s - 6):s]) and _PRESENT.match(self.text, s):
                 continue  # "soldiers who surrender with their weapons would be protected": anyone who might
+            if re.fullmatch(r"(?i)(?:defection|desertion|surrender)s?", self.text[s:e]) and _OF_COUNT.match(self.text, e):
+                w = max(w, 0.95)  # "The defection of 37 police officers to the KIA": a report, not talk about defections
             if re.search(r"(?i)\b(?:the|these|those|of|for)\s+$", self.text[max(0, s - 8):s]) and re.match(r"(?i)\w+ed$", self.text[s:e]):
                 w *= 0.5  # "the surrendered soldiers would be treated ...": an adjective, not a report
             self.triggers.append((s, e, w))

@@ -34,7 +34,7 @@ from annotator.suggest.resources import alternation, data_hash, load
 
 ENGINE_VERSION = "3"  # rules changed: receiving sides (LDF, reverse surrenders), family totals, vague vs exact counts, relative dates
 
-_SIDE_LINK = re.compile(r"(?i)(?<!according )(?<!according  )\b(?:to|into|joined|joining|join|joins|with|alongside|welcomed\s+by|received\s+by|sheltered\s+by|(?:protection|care|custody)\s+of|protected\s+by|"
+_SIDE_LINK = re.compile(r"(?i)(?<!according )(?<!according  )\b(?:to|into|joined|joining|join|joins|with|alongside|(?:left|headed|leaving)\s+for|welcomed\s+by|received\s+by|sheltered\s+by|(?:protection|care|custody)\s+of|protected\s+by|"
                         r"taken\s+in\s+by|escorted\s+by|picked\s+up\s+by|(?:held|controlled|run)\s+by)\s+(?:the\s+)?(?:(?!(?:after|before|when|while|in|on|at|near|as|because|following|during|by|from|of)\b)[\w’'-]+\s+){0,3}$")
 _LED_BY_LINK = re.compile(r"(?i)\b(?:to|with|joined|join|joining|joins)\s+(?:the\s+|a\s+|an\s+)?(?:[\w’'-]+\s+){0,3}(?:led\s+by|including|such\s+as|of|from|under)\s+(?:the\s+)?$")
 _FROM_LINK = re.compile(r"(?i)\b(?:from|of|left|quit|deserted|abandoned)\s+(?:the\s+)?(?:[\w’'-]+\s+){0,2}$")
@@ -257,7 +257,7 @@ class SuggestionEngine:
                         and not _LOST_TO.search(before) and not _HYPOTHETICAL.search(before):
                     base += 0.25 if re.match(r"(?i)(?:held|controlled|run)\b", link.group(0)) else 0.42  # "an area held by": weaker
                 elif not g.generic and ctx.trigger_in_sentence(s) and (
-                        _SPEAKER.match(after) or re.search(r"(?i)\baccording\s+to\s+(?:the\s+)?$", before)):
+                        _SPEAKER.match(after) or re.search(r"(?i)\b(?:according\s+to|(?:confirmed|announced|reported|claimed)\s+by)\s+(?:the\s+)?$", before)):
                     speaker = True
                     if all(re.match(r"(?i)desert|awol|absent|abandon|left|leav|fled|flee|escaped|ran\s+away|went\s+missing|quit", text[ts:te])
                            for ts, te, tw in ctx.sent_trig.get(ctx.sent_of(s), ())):
