@@ -23,6 +23,9 @@ class Sentence:
     weight: float
 
 
+_PHOTO = re.compile(r"(?i)^[\[(]?(?:photo|picture|image|caption|file\s+photo|pictured|above|top|main\s+photo)\s*(?:\([^)]{0,40}\))?\s*[:|–—-]")
+_CREDIT = re.compile(r"[.!?][\"”’]?\s+\((?:(?i:photo|picture|image)\s*(?::|by)\s*)?(?:[A-Z][\w’'.-]*\s*){1,5}(?:/\s*[A-Z][\w’'.-]*\s*)?\)$|"
+                     r"\((?i:photo|picture|image)\s*(?::|by)\s*[^()]{2,40}\)\.?$")
 _TEASER = re.compile(r"(?i)^(?:related|read\s+more|also\s+read|read\s+also|see\s+also|more\s+on\s+this|recommended|you\s+may\s+also\s+like|"
                      r"latest|trending|most\s+read)\s*[:|–—-]")
 
@@ -40,8 +43,8 @@ def line_weight(line: str) -> float:
         return 0.15  # "Related: Junta troops torch village": a link to another story
     if s.endswith(("...", "…")):
         return 0.3
-    if _CAPTION.search(s):
-        return 0.5
+    if _CAPTION.search(s) or _PHOTO.match(s) or _CREDIT.search(s):
+        return 0.5  # "Photo: KIA fighters outside Mansi police station ... (Kachin Daily)": a caption
     words = len(s.split())
     if words >= 4 and s.endswith((".", "!", "?", ".”", '."')):
         return 1.0  # a short sentence is still a sentence
