@@ -62,6 +62,18 @@ def test_talk_without_a_report_is_not_relevant(engine, text):
     assert engine.suggest(text)["relevant"] < 0.5
 
 
+@pytest.mark.parametrize("text", [
+    "Striking teachers say they will never go back\nDate: 2024-03-01\n\nMore than 100,000 teachers and health workers who "
+    "joined the Civil Disobedience Movement in 2021 are still refusing to work for the junta, a union said. Many deserted their "
+    "posts after the coup. \"We defected from the military's system,\" said one teacher in Yangon.",
+    "Six lawmakers switch sides in Rakhine assembly\nDate: 2024-03-01\n\nSix members of the Rakhine State assembly, including a "
+    "retired brigadier general, switched sides on Thursday and joined the ruling party, giving it a majority. \"The opposition "
+    "deserted the people long ago,\" one of them said.",
+])
+def test_civilians_and_politicians_are_no_defection(engine, text):
+    assert engine.suggest(text)["relevant"] < 0.5
+
+
 def test_resistance_members_surrendering_to_the_tatmadaw(engine):
     r = engine.suggest(HEAD + "Seven members of a People's Defence Force group in Myaing Township surrendered to the "
                               "Tatmadaw on Thursday and \"returned to the legal fold\", state media reported.")

@@ -26,6 +26,11 @@ _THEN = re.compile(r"(?i)\b(?:and|but|then|before|later|eventually|instead)\s+(?
 _PAST = re.compile(r"(?i)(?:\w+ed|laid|gave|fled|went|ran|left|quit|crossed|broke|came|took|handed)\b")
 _OF_COUNT = re.compile(r"(?i)\s+of\s+(?:the\s+)?(?:(?:more\s+than|over|about|some|nearly|at\s+least|another)\s+)?(?:\d[\d,]*|(?:two|three|four|five|six|seven|eight|"
                        r"nine|ten|eleven|twelve|dozens|scores|hundreds|a\s+(?:police|army|navy|junta)|an?\s+(?:officer|soldier|captain|major|sergeant))\b)")
+_CIVILIAN = re.compile(r"(?i)\b(?:teachers?|doctors?|nurses?|health\s+(?:workers?|staff)|medics?|civil\s+servants?|government\s+(?:staff|employees|workers)|"
+                       r"railway\s+workers?|bank\s+(?:staff|employees)|lecturers?|professors?|students?|engineers?|electricity\s+workers?)\b")
+_FORCE_PEOPLE = re.compile(r"(?i)\b(?:soldiers?|troops|policem[ae]n|police\s+(?:officers?|personnel|sergeants?|captains?|majors?|lieutenants?|constables?)|"
+                           r"constables?|servicem[ae]n|conscripts?|recruits?|militiam[ae]n|militia\s+members|sailors?|airm[ae]n|pilots?|"
+                           r"battalions?|LIBs?|IBs?|BGF|privates|sergeants?|corporals?|captains?|lieutenants?|deserters?|defectors?|marines?)\b")
 _PRESENT = re.compile(r"(?i)(?:defects?|deserts?|surrenders?|joins?|switch(?:es)?|lays?|hands?|turns?|gives?|cross(?:es)?|flees?|leaves?|"
                       r"abandons?|raises?|comes?|go(?:es)?|seeks?|takes?|breaks?|refuses?)\b")
 _HISTORY = re.compile(r"(?i)\b(?:in|during|since|of)\s+(?:the\s+)?(?:19[0-9]\d|200\d|201\d)\b|\b(?:decades?|years)\s+ago\b|\bhistor(?:y|ic|ical)\b|\banniversary\b|"
@@ -179,6 +184,8 @@ class Context:
         for m in mentions:
             if m.field in ("count", "unit", "rank", "location", "date") and m.score >= 0.3 and not m.extra.get("part"):
                 concrete.add(self.sent_of(m.start))
+        # teachers, doctors or civil servants on strike, and no soldier or policeman anywhere: the civilian CDM
+        civilian = bool(_CIVILIAN.search(self.text)) and not _FORCE_PEOPLE.search(self.text)
         hits = []
         for s, e, w in self.triggers:
             si = self.sent_of(s)
@@ -195,6 +202,8 @@ class Context:
                 force = 0.1  # "the suspect surrendered to police": justice, not a defection
             if _HISTORY.search(self.text, max(sent.start, s - 80), min(sent.end, e + 80)):
                 force *= 0.6  # "in 1988 some soldiers joined the protesters", "since the coup": background, not news
+            if civilian:
+                force *= 0.3
             if mentions and si not in concrete:
                 force *= 0.6  # "the defections that resistance groups have reported": no one, nowhere, at no time
             hits.append((w * sent.weight * force, sent.weight))
