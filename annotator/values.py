@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 from typing import Any
 
 from annotator.codebook import Field
@@ -129,7 +130,7 @@ def comparable(field: Field, value: dict[str, Any] | None) -> Any:
         return (value.get("min"), value.get("max"))
     if t == "place":
         name = value.get("name")
-        return fold(name) if name else None
+        return canonical_place(name) if name else None
     if t in ("date", "text", "article_ref"):
         v = value.get("value")
         return fold(v) if isinstance(v, str) else v
@@ -163,3 +164,13 @@ def display(field: Field, value: dict[str, Any] | None) -> str:
         return " / ".join(value.get("sentences") or [])
     v = value.get("value")
     return "" if v is None else str(v)
+
+
+@lru_cache(maxsize=65536)
+def canonical_place(name: str) -> str:
+    """A place name as compared: the gazetteer's name for a Myanmar spelling variant (the coding rules:
+    Papun = Hpapun, Karenni State = Kayah State), folded; any other name folded as written."""
+    from annotator.suggest.places import lookup_place  # the gazetteer (loads no spaCy)
+    hit = lookup_place(name)
+    return fold(hit["name"] if hit and hit.get("admin1") else name)
+

@@ -133,3 +133,15 @@ def test_empty_as_value_or_missing(tmp_path, capsys):
     missing = json.loads(capsys.readouterr().out)["fields"]["receiving_side"]
     assert missing["n_units"] == 2 and missing["percent_agreement"] == 1.0
     assert any("dropped as missing" in n for n in missing["notes"])
+
+
+def test_place_spelling_variants_compare_equal():
+    """The coding rules: spelling variants name the same place (Papun = Hpapun, Karenni State = Kayah State)."""
+    from annotator import values as V
+    from annotator.codebook import default_codebook
+    loc = default_codebook().field("location")
+    assert V.comparable(loc, {"name": "Papun"}) == V.comparable(loc, {"name": "Hpapun", "admin1": "Kayin State"})
+    assert V.comparable(loc, {"name": "Karenni (Kayah) State"}) == V.comparable(loc, {"name": "Kayah State"})
+    assert V.comparable(loc, {"name": "Mase"}) == V.comparable(loc, {"name": "Maese"})
+    assert V.comparable(loc, {"name": "Hpapun"}) != V.comparable(loc, {"name": "Myawaddy"})
+    assert V.comparable(loc, {"name": "Nangmar Village"}) == "nangmar village"   # unknown places as written

@@ -104,12 +104,12 @@ def test_an_article_the_engine_fails_on_does_not_stop_the_rest(seed_project):
     assert sum(1 for r in results if r["events"]) >= 3
 
 
-def test_count_fallback_follows_the_coding_rules():
-    from annotator.ui.lookups import _fallback_count
-    assert _fallback_count("several dozen") == {"min": 24, "max": None}
-    assert _fallback_count("a dozen soldiers") == {"min": 12, "max": 12}
-    assert _fallback_count("more than 200") == {"min": 201, "max": None}
-    assert _fallback_count("at least 200") == {"min": 200, "max": None}
-    assert _fallback_count("about 60") == {"min": 60, "max": 60, "approx": True}
-    assert _fallback_count("Twelve soldiers") == {"min": 12, "max": 12}
-    assert _fallback_count("some soldiers") == {"min": None, "max": None}
+def test_the_form_reads_counts_by_the_engines_count_table():
+    from annotator.ui.lookups import parse_count
+    assert parse_count("several dozen") == {"min": 24, "max": None, "approx": False, "includes_family": False}
+    assert parse_count("a dozen soldiers")["min"] == parse_count("a dozen soldiers")["max"] == 12
+    assert parse_count("more than 200")["min"] == 201 and parse_count("more than 200")["max"] is None
+    assert parse_count("at least 200")["min"] == 200
+    assert parse_count("about 60")["approx"] is True
+    assert parse_count("Twelve soldiers")["max"] == 12
+    assert parse_count("some soldiers")["min"] is None

@@ -1,6 +1,7 @@
 """The coding window driven through its real widgets."""
 from __future__ import annotations
 
+import pytest
 from PySide6.QtCore import Qt
 
 from annotator.coding import CodingStore
@@ -290,3 +291,23 @@ def test_done_and_next_with_a_status_filter_goes_on(make_window, seed_project):
     win.mark_done_and_next()                        # ids[1] leaves the 'new' list: the next one opens
     assert win.ctrl.article_id == ids[2]
     assert ids[1] not in win.queue.visible_ids()
+
+
+@pytest.mark.parametrize("typed, name, admin1, hint", [("Papun", "Hpapun", "Kayin State", "state / region"),
+                                                        ("Loikow", "Loikow", "", "did you mean Loikaw? (Kayah State)"),
+                                                        ("Aleppo", "Aleppo", "", "state / region"),
+                                                        ("Xyzzyville", "Xyzzyville", "", "state / region")])
+def test_a_typed_place_takes_the_gazetteer_name(make_window, seed_project, qtbot, typed, name, admin1, hint):
+    win = make_window(seed_project)
+    win.activateWindow()
+    qtbot.waitUntil(win.isActiveWindow)
+    win.action_map["new_event"].trigger()
+    eid = win.ctrl.state.events[0].id
+    loc = win.form.row(eid, "location").editor
+    loc.name.setFocus()
+    qtbot.keyClicks(loc.name, typed)
+    qtbot.keyClick(loc.name, Qt.Key.Key_Tab)
+    value = win.ctrl.state.events[0].values["location"].value
+    assert (value["name"], value.get("admin1", "")) == (name, admin1)
+    assert (f"You typed '{typed}'" in loc.name.toolTip()) == (name != typed)
+    assert win.form.row(eid, "location").editor.admin1.placeholderText() == hint

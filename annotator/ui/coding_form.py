@@ -61,6 +61,9 @@ class FieldRow(QWidget):
             tip += f"\n\nEvidence: “{words[:300]}{'…' if len(words) > 300 else ''}”"
         if origin:
             tip += f"\n({origin.replace('_', ' ')})"
+        note = getattr(self.editor, "note", None)  # e.g. a place name read as the gazetteer's spelling
+        if note and self.state and self.state.value.get("name") == note[0]:
+            tip += f"\n\n{note[1]}"
         self.editor.focus_widget().setToolTip(tip.strip())
         suggested = origin in SUGGESTED
         self.editor.setProperty("origin", origin)

@@ -377,14 +377,48 @@ class PlaceEditor(FieldEditor):
         self._watch(self.name)
         self._watch(self.admin1)
         self._extra: dict = {}
+        self.note: tuple[str, str] | None = None  # (gazetteer name, what was done) after a name was normalised
         self.setFocusProxy(self.name)
 
     def focus_widget(self):
         return self.name
 
     def _on_name_finished(self) -> None:
+        if self._normalise_name():
+            self._timer.start()  # so that the flush below saves the gazetteer's name
         self._autofill()
         self.flush()
+
+    def eventFilter(self, obj, ev):  # noqa: N802
+        # leaving the name (Tab, a click elsewhere) saves it, and may rebuild the form before editingFinished
+        if obj is self.name and ev.type() == QEvent.Type.FocusOut \
+                and ev.reason() != Qt.FocusReason.PopupFocusReason and self._normalise_name():
+            self._timer.start()
+        return super().eventFilter(obj, ev)
+
+    def _normalise_name(self) -> bool:
+        """A name the gazetteer knows under another spelling ('Papun') becomes the gazetteer's name, as the
+        engine writes it, so that coders who spell it differently still agree. A name it does not know but
+        that is close to one it knows ('Loikow') is left as typed (it may be a village of its own); the
+        state/region box then asks "did you mean Loikaw?" until the coder fills it."""
+        typed = self.name.text().strip()
+        self.admin1.setPlaceholderText("state / region")
+        if not typed:
+            return False
+        hit = place_lookup(typed, fuzzy=True)
+        if not hit or not hit.get("admin1") or not hit.get("name") or hit["name"] == typed:
+            return False
+        if hit.get("matched"):
+            self.admin1.setPlaceholderText(f"did you mean {hit['name']}? ({hit['admin1']})")
+            return False
+        if self.admin1.text().strip() not in ("", hit["admin1"]):
+            return False  # the coder gave another state/region: another place of that name
+        self.name.setText(hit["name"])
+        self.name.setCursorPosition(0)
+        self.note = (hit["name"], f"You typed '{typed}': the gazetteer's name for it is {hit['name']} "
+                                  f"({hit['admin1']}), which the engine and the other coders use.")
+        self.name.setToolTip(self.note[1])
+        return True
 
     def _autofill(self) -> None:
         """Fill the state/region (and coordinates) from the gazetteer when the coder has not."""
