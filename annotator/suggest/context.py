@@ -194,6 +194,7 @@ class Context:
             force = 1.0 if self.trig.force.search(rest) else 0.35
             near = self.text[max(sent.start, s - 50):min(sent.end, e + 40)]
             near = re.sub(r"(?i)\b(?:retired|former|ex-?|veteran)\s+(?:\w+\s+)?\w+", " ", near)  # "a retired army colonel" is no force
+            near = re.sub(r"(?i)\b(?:junta|military|army|regime)-(?:backed|allied|aligned|appointed|run|linked|affiliated|controlled|sponsored|drafted)\b", " ", near)  # "the junta-backed USDP"
             if self.trig.negative.search(rest) and not self.trig.strong_force.search(near):
                 force = 0.1  # "lawmakers defected from the party", "a retired army colonel ... they had switched sides"
             if _POLICY.search(rest):
