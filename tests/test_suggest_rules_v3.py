@@ -169,3 +169,12 @@ def test_receiving_sides(engine, sentence, expected):
 ])
 def test_reports_told_with_nouns_and_handovers_are_relevant(engine, sentence):
     assert engine.suggest(HEAD + sentence)["relevant"] >= 0.5
+
+
+def test_a_destination_country_is_not_the_story_country(engine):
+    r = engine.suggest("Police officers flee to India\nDate: 2021-03-10\n\nNineteen Myanmar police officers crossed into India's "
+                       "Mizoram state over the past week and asked for refuge, refusing orders to shoot protesters, Indian officials "
+                       "said. More than 40 police in Tamu have joined the civil disobedience movement, and some 600 have fled to "
+                       "India since the coup.")
+    assert values(r, "actor")[:1] == ["Myanmar police"]
+    assert "India" in values(r, "receiving_side")

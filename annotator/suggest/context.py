@@ -31,6 +31,9 @@ _CIVILIAN = re.compile(r"(?i)\b(?:teachers?|doctors?|nurses?|health\s+(?:workers
 _FORCE_PEOPLE = re.compile(r"(?i)\b(?:soldiers?|troops|policem[ae]n|police\s+(?:officers?|personnel|sergeants?|captains?|majors?|lieutenants?|constables?)|"
                            r"constables?|servicem[ae]n|conscripts?|recruits?|militiam[ae]n|militia\s+members|sailors?|airm[ae]n|pilots?|"
                            r"battalions?|LIBs?|IBs?|BGF|privates|sergeants?|corporals?|captains?|lieutenants?|deserters?|defectors?|marines?)\b")
+_OWN_FORCE = re.compile(r"\b(?:Myanmar|Burmese|Burma)(?:['’]s)?\s+(?:army\s+|military\s+|junta\s+|navy\s+|air\s+force\s+)?(?:soldiers?|troops|police(?:men|man)?|officers?|"
+                        r"army|military|junta|navy|air\s+force|sailors|airmen|servicemen|deserters|defectors|pilots?)\b")
+_DESTINATION = re.compile(r"\b(?:to|into|in|across\s+the\s+border\s+into|border\s+into)\s+(?:neighbou?ring\s+)?(India|Thailand|China|Bangladesh|Laos)\b")
 _PRESENT = re.compile(r"(?i)(?:defects?|deserts?|surrenders?|joins?|switch(?:es)?|lays?|hands?|turns?|gives?|cross(?:es)?|flees?|leaves?|"
                       r"abandons?|raises?|comes?|go(?:es)?|seeks?|takes?|breaks?|refuses?)\b")
 _HISTORY = re.compile(r"(?i)\b(?:in|during|since|of)\s+(?:the\s+)?(?:19[0-9]\d|200\d|201\d)\b|\b(?:decades?|years)\s+ago\b|\bhistor(?:y|ic|ical)\b|\banniversary\b|"
@@ -103,7 +106,10 @@ class Context:
         self.gaz_found = _places.gazetteer().find(self.text)
         myanmar_places = sum(1 for p in self.gaz_found if p["level"] in ("place", "admin1") and p["lat"] is not None
                              and 9 < p["lat"] < 29 and 92 < (p["lon"] or 0) < 101.5 and p["admin1"] in _MYANMAR_ADMIN1)
-        self.country, self.demonym = _groups.article_country(self.text, {"Myanmar": 2 * myanmar_places})
+        votes = {"Myanmar": 2 * myanmar_places + 3 * len(_OWN_FORCE.findall(self.text))}
+        for m in _DESTINATION.finditer(self.text):
+            votes[m.group(1)] = votes.get(m.group(1), 0) - 1  # "crossed into India": where they went, not whose story
+        self.country, self.demonym = _groups.article_country(self.text, votes)
         countries = load("groups")["countries"]
         self.country_names = set(countries) | {"Myanmar", "Burma", "Thailand", "China", "India", "Bangladesh", "Laos"}
         self.country_words = {self.country, "Burma", "Myanmar"} if self.country == "Myanmar" else {self.country}
