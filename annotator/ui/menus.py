@@ -12,6 +12,7 @@ ACTIONS = [
     ("&File", "import", "&Import articles…", ["Ctrl+I"], "import_articles_dialog"),
     ("&File", "export", "&Export…", ["Ctrl+Alt+E"], "export_dialog"),
     ("&File", "switch_coder", "S&witch coder…", [], "switch_coder_dialog"),
+    ("&File", "settings", "Project se&ttings…", [], "settings_dialog"),
     ("&File", "save", "&Save (every edit is already saved)", ["Ctrl+S"], lambda w: w.ctrl.save_now()),
     ("&File", "quit", "&Quit", ["Ctrl+Q"], "close"),
     ("&Edit", "undo", "&Undo", ["Ctrl+Z"], lambda w: (w.form.flush(), w.undo.undo())),
