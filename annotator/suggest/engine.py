@@ -467,6 +467,8 @@ class SuggestionEngine:
             extra["part"] = bool(c.get("part")) or c["kind"] == "family"
             out.append(Mention("count", c["text"], c["start"], c["end"], ctx.score(c["start"], c["end"], base), extra))
         # "Police Major Khin Maung Oo ... has joined the CDM": a named officer is a count of one
+        big = [m for m in out if (m.extra["min"] or 0) > 1]
+        big_sents = {ctx.sent_of(m.start) for m in big}
         for r in ctx.ranks():
             name = _RANK_NAME.match(text, r["end"])
             if name and r["text"][:1].isupper() and ctx.trigger_in_sentence(r["start"]) and not _units.owner_before(text, r["start"]):
@@ -474,10 +476,10 @@ class SuggestionEngine:
                 extra = {"min": 1, "max": 1, "approx": False, "includes_family": False, "text": words}
                 si = ctx.sent_of(r["start"])
                 base = 0.5
-                if any(ctx.sent_of(m.start) == si and (m.extra["min"] or 0) > 1 for m in out) or re.search(
+                if si in big_sents or re.search(
                         r"(?i)\b(?:including|among\s+them|such\s+as)\b[^.;]*$", text[ctx.floor(r["start"], 60):r["start"]]):
                     base -= 0.25  # one of a larger group
-                if any(m.start <= r["start"] and name.end() <= m.end and (m.extra["min"] or 0) > 1 for m in out):
+                if any(m.start <= r["start"] and name.end() <= m.end for m in big):
                     base -= 0.3  # "A senior commander ..., Brig. Gen. Hassan Abdelrahman, has defected with 120 of his fighters": in the 121
                     extra["part"] = True
                 out.append(Mention("count", words, r["start"], name.end(), ctx.score(r["start"], name.end(), base), extra))
