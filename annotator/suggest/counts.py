@@ -65,7 +65,7 @@ def _tables():
     number_total = re.compile(r"(?:\b(?:number|total|tally|toll|figure|count)\b[^.;]{0,60}?\b(?:is|was|at|to|of|reached|stands\s+at|to\s+be)\s+(?:estimated\s+(?:to\s+be\s+|at\s+))?|"
                               r"\b(?:we|they|I|he|she|it|had|have|has)\s+counted\s+)"
                               + "(?P<q>" + quantity.replace("?P<", "?P<t") + ")", re.I)
-    single = re.compile(r"\b(?:(?:an?|one)\s+(?:[A-Z][a-z]+\s+)?|the\s+(?=(?:deputy\s+)?(?:battalion\s+)?(?:commander|second-in-command)\s+of\b))(?:(?:acting|former|deputy|junior|senior|low-ranking|serving|army|police|military|junta|regime|air\s+force|navy|naval|border)\s+){0,2}"
+    single = re.compile(r"\b(?:(?:an?|one)\s+(?:[A-Z][a-z]+\s+){0,2}|the\s+(?=(?:deputy\s+)?(?:battalion\s+)?(?:commander|second-in-command)\s+of\b))(?:(?:acting|former|deputy|junior|senior|low-ranking|serving|army|police|military|junta|regime|air\s+force|navy|naval|border)\s+){0,2}"
                         r"(soldier|policeman|police\s+officer|officer|serviceman|private|sergeant|corporal|captain|major|lieutenant(?:\s+colonel)?|colonel|"
                         r"battalion\s+commander|company\s+commander|commander|second-in-command|pilot|deserter|defector)\b", re.I)
     # "30-40 soldiers", "between 30 and 40 soldiers", "30 to 40 troops"

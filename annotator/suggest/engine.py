@@ -584,6 +584,12 @@ class SuggestionEngine:
                 base -= 0.2
             out.append(Mention("count", text[s0:r["end"]], s0, r["end"], ctx.score(s0, r["end"], base), extra))
         # "Dozens of police officers ... at least 26 officers had come over": the figure beats the vague word
+        # a headline's "180 Troops Surrender" over the body's "More than 180 troops": the body's words are the count
+        for m in out:
+            if ctx.sents[ctx.sent_of(m.start)].weight == 0.8 and m.extra["min"] is not None and any(
+                    o is not m and ctx.sents[ctx.sent_of(o.start)].weight == 1.0 and o.extra["min"] in (m.extra["min"], m.extra["min"] + 1)
+                    and (o.extra["min"], o.extra["max"]) != (m.extra["min"], m.extra["max"]) for o in out):
+                m.score -= 0.3
         # "Nine sailors defected ... The AA later corrected the figure to eight": the corrected figure wins
         for o in [o for o in out if o.extra.get("revised")]:
             si = ctx.sent_of(o.start)
@@ -609,7 +615,7 @@ class SuggestionEngine:
                    and not (kind and _force_kind(o.extra["text"]) not in (None, kind)) for o in out):
                 m.score -= 0.35
         for m in out:
-            if re.match(r"(?:\s+(?:with|of|from)\s+[^.;,]{1,40}?)?\s+(?:were|was|are|is)\s+(?:among|part\s+of)\b", text[m.end:m.end + 70]):
+            if re.match(r"(?:\s+(?:with|of|from)\s+[^.;,]{1,40}?)?(?:,?\s+and\s+(?:his|her|their)\s+\w+)?\s+(?:were|was|are|is)\s+(?:among|part\s+of)\b", text[m.end:m.end + 70]):
                 m.score -= 0.4  # "X and three officers were among 20 troops": the total follows
                 m.extra["part"] = True
         return out
