@@ -42,6 +42,10 @@ def counts(result, k=3):
     "Unity Government's offer and crossed to a liberated area, the Mon State Revolutionary Force said on Tuesday.",
     "A police corporal from the Hpakant police station and his wife fled to territory controlled by the Kachin "
     "Independence Army (KIA) late last month, a KIA official said.",
+    "Six soldiers stationed in Yesagyo have fled their unit and are now with the local resistance, a PDF leader said on Sunday.",
+    "Ten soldiers from LIB 428 put their hands up and came out of their bunker on Sunday as KNDF fighters closed in.",
+    "Seven militiamen in Yinmabin renounced their allegiance to the junta on Sunday and handed in their guns to the PDF.",
+    "Eight soldiers who abandoned their outpost in Hpruso on Sunday have reached KNDF lines.",
 ])
 def test_more_ways_of_telling_a_defection_are_relevant(engine, sentence):
     assert engine.suggest(HEAD + sentence)["relevant"] >= 0.5

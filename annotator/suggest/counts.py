@@ -291,6 +291,13 @@ def find_counts(text: str) -> list[dict]:
                 if m.start() <= f["start"] < m.end():
                     f["part"] = True
             found.append(dict(start=m.start(), end=m.end(), text=m.group(0), min=n + 1, max=n + 1, approx=False, includes_family=False, kind="combined"))
+    # "The soldiers, 14 in all, waved a white flag": a count after its noun
+    for m in re.finditer(r"(?i)\b(?:soldiers|troops|men|officers|policemen|police|members|fighters|deserters|defectors|sailors|militiamen)\s*[,(–—-]\s*"
+                         r"(?P<n>\d{1,4}|" + NUMBER_WORDS + r")\s+in\s+(?:all|total)\b", text):
+        n = to_int(m.group("n"))
+        if n and not any(f["start"] <= m.start("n") < f["end"] for f in found):
+            found.append(dict(start=m.start("n"), end=m.end(), text=m.group(0)[m.start("n") - m.start():], min=n, max=n, approx=False,
+                              includes_family=False, kind="people"))
     # "the 40-strong garrison": a count
     for m in re.finditer(r"(?i)\b(?P<n>\d{1,4}|" + NUMBER_WORDS + r")-(?:strong|member|man)\s+(?:garrison|unit|platoon|company|column|group|contingent|force|detachment|team|squad|crew)\b", text):
         n = to_int(m.group("n"))
