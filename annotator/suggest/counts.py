@@ -262,7 +262,8 @@ def find_counts(text: str) -> list[dict]:
                       r"(?:along\s+|together\s+)?with\s+(?:his\s+|her\s+)?$", head)
         if w:
             s = item["start"] - (len(head) - w.start())
-            found.append(dict(item, start=s, min=item["min"] + 1, max=item["max"] + 1, kind="combined", text=text[s:item["end"]]))
+            k = 1 + bool(_AND_DEPUTY.search(text, _sentence_start(text, item["start"]), s))  # "A commander and his deputy defected with 34 soldiers": 36
+            found.append(dict(item, start=s, min=item["min"] + k, max=item["max"] + k, kind="combined", text=text[s:item["end"]]))
             item["part"] = True  # "defected with 11 soldiers": twelve
             continue
         # "The deputy commander of LIB 508, a major, defected to the NUG on Wednesday with four soldiers": he and they
@@ -276,7 +277,8 @@ def find_counts(text: str) -> list[dict]:
         if w and re.match(r"\s*[\"“]?(?:(?:the|a|an)\s+)?(?:[\w-]+\s+){0,3}?(?:commander|officer|major|captain|lieutenant|colonel|sergeant|"
                           r"corporal|soldier|policeman|pilot|general|second-in-command)\b(?!s)", head[:w.start()], re.I):
             s = sent_start + len(head) - len(head.lstrip(" \"“"))
-            found.append(dict(item, start=s, min=item["min"] + 1, max=item["max"] + 1, kind="combined", text=text[s:item["end"]]))
+            k = 1 + bool(_AND_DEPUTY.search(head[:w.start()]))
+            found.append(dict(item, start=s, min=item["min"] + k, max=item["max"] + k, kind="combined", text=text[s:item["end"]]))
             item["part"] = True
             for other in found:
                 if other["kind"] == "single" and s <= other["start"] < item["start"]:
@@ -306,7 +308,7 @@ def find_counts(text: str) -> list[dict]:
     # "a battalion commander, deputy commander, and troops from LIB 430": one of an uncounted group
     for item in found:
         if item["kind"] == "single" and re.match(
-                r"[^.;]{0,60}?\band\s+(?:\w+\s+)?(?:troops|soldiers|men|officers|personnel|policemen|members)\b",
+                r"[^.;]{0,60}?\band\s+(?:[\w-]+\s+){0,3}?(?:troops|soldiers|men|officers|personnel|policemen|members)\b",
                 text[item["end"]:item["end"] + 90]):
             item["part"] = True
     # "21 soldiers, including a deputy commander and two captains": the later figures are parts
@@ -349,6 +351,11 @@ def find_counts(text: str) -> list[dict]:
     return found
 
 
+# "A battalion commander and his deputy defected with ...": two people before the men they brought
+_AND_DEPUTY = re.compile(r"(?i)\b(?:commander|officer|major|captain|colonel|lieutenant|lt[\s.-]*col\.?|general|chief)\s+and\s+(?:his|her)\s+"
+                         r"(?:deputy(?:\s+commander)?|second-in-command|adjutant|aide)\s*$")
+
+
 _ABBR_BEFORE_DOT = re.compile(r"(?i)(?:\b(?:brig|gen|lt|col|capt|maj|sgt|cpl|pte|pvt|insp|no|mr|mrs|dr|st|sr|jr|u\.s|u\.n)|(?<![\w.])[A-Z])$")
 
 
@@ -374,7 +381,8 @@ def _item_rx() -> re.Pattern:
     ranks = sorted(load("ranks")["canonical"], key=len, reverse=True)
     nouns = "|".join(re.escape(r).replace(r"\ ", r"\s+").replace(r"\-", "[-\\s]") for r in ranks)
     return re.compile(r"(?i)\b(?P<n>" + _NUM_WORD + r")\s+(?:(?:acting|deputy|former|junior|senior|police|army|air\s+force|navy|naval|military|junta|regime)\s+)*"
-                      r"(?:" + nouns + r"|soldier|policem[ae]n|police\s+officer|private|sub-inspector|officer|troop|servicem[ae]n|sailor|airm[ae]n|marine)s?\b")
+                      r"(?:" + nouns + r"|soldier|policem[ae]n|police\s+officer|private|sub-inspector|officer|troop|servicem[ae]n|sailor|airm[ae]n|marine|"
+                      r"other\s+rank|nco|non-commissioned\s+officer|enlisted\s+m[ae]n)s?\b")
 
 
 @lru_cache(maxsize=1)

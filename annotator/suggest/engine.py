@@ -32,7 +32,7 @@ from annotator.suggest.pipeline import load_pipeline
 from annotator.suggest.ranking import FIELDS, _item, rank_candidates
 from annotator.suggest.resources import alternation, data_hash, load
 
-ENGINE_VERSION = "3"  # rules changed: receiving sides (LDF, reverse surrenders), family totals, vague vs exact counts, relative dates
+ENGINE_VERSION = "4"  # rules changed: receivers in relative clauses, officers with their deputies and other ranks, wire datelines
 
 _SIDE_LINK = re.compile(r"(?i)(?<!according )(?<!according  )\b(?:to|into|joined|joining|join|joins|with|alongside|(?:left|headed|leaving)\s+for|welcomed\s+by|received\s+by|sheltered\s+by|(?:protection|care|custody)\s+of|protected\s+by|"
                         r"taken\s+in\s+by|escorted\s+by|picked\s+up\s+by|(?:held|controlled|run)\s+by)\s+(?:the\s+)?(?:(?!(?:after|before|when|while|in|on|at|near|as|because|following|during|by|from|of)\b)[\w’'-]+\s+){0,3}$")
@@ -60,7 +60,7 @@ _NAMED_EVENT_AFTER = re.compile(r"(?i),?\s*(?:military\s+)?(?:coup|putsch|takeov
 _SAID_BEFORE = re.compile(r"(?i)\b(?:said|says|told|announced|reported|confirmed|posted|stated|added|statement|interview|video|"
                           r"press\s+conference|briefing|published|released)\b[^.;,]{0,45}$")
 _AFTER_EVENT = re.compile(r"(?i),?\s+(?:a|one|two|three|a\s+few|several)\s+(?:days?|nights?|weeks?)\s+(?:after|later)\b")
-_DATELINE_AFTER = re.compile(r"\s*(?:\([A-Za-z .]{2,20}\)\s*)?[\u2014\u2013]|\s+-\s")
+_DATELINE_AFTER = re.compile(r"\s*(?:\([A-Za-z .]{2,20}\)\s*)?(?:[\u2014\u2013]|-\s)|\s+-\s")  # "March 12 (Reuters) - "
 _RANK_GROUP_CUE = re.compile(r"(?i)\b(?:includ(?:ed|ing|es)|among\s+(?:them|those|whom|the\s+\w+)|led\s+by|along\s+with|together\s+with|with\s+the\s+rank\s+of|"
                              r"(?:their|the\s+group['’]s|the\s+men['’]s|the\s+unit['’]s|the\s+defectors['’])\s+(?:leader|commander|head|senior\s+officer)|"
                              r"as\s+well\s+as|identified\s+(?:himself|herself|themselves)\s+as|one\s+of\s+(?:them|the\s+\w+)|"
@@ -266,9 +266,10 @@ class SuggestionEngine:
                         base += 0.15  # "20 soldiers surrendered, the KIA said": the group announcing it usually received them
                 elif re.match(r"\s*(?:spokes\w+|said|says|told|statement|leader|chairman|minister)", after, re.I):
                     base -= 0.1
-                if re.match(r"(?i)\s*\)?\s*(?:\([A-Z]{2,6}\)\s*)?(?:said\s+|confirmed\s+|says\s+)?(?:that\s+)?(?:it|they)?\s*(?:had\s+|has\s+|have\s+)?"
-                            r"(?:received|welcomed|accepted|took\s+in|taken\s+in|sheltered|is\s+sheltering|was\s+sheltering|(?:took|taken|accepted|received)\s+them(?:\s+in)?)\s*(?:\w+\s+){0,2}"
-                            r"(?:defectors?|deserters?|soldiers|troops|men|officers|policemen|in\b|\.|,|and\b)", after):
+                if re.match(r"(?i)\s*\)?\s*(?:\([A-Z]{2,6}\)\s*)?(?:said\s+|confirmed\s+|says\s+|,\s*(?:which|who)\s+)?(?:that\s+)?(?:it|they)?\s*(?:had\s+|has\s+|have\s+)?"
+                            r"(?:(?:is|are|was|were)\s+)?(?:now\s+)?"
+                            r"(?:received|welcomed|accepted|took\s+in|taken\s+in|sheltered|sheltering|hosting|protecting|(?:took|taken|accepted|received)\s+them(?:\s+in)?)\s*(?:\w+\s+){0,2}"
+                            r"(?:defectors?|deserters?|soldiers|troops|men|officers|policemen|them|in\b|\.|,|and\b)", text[e:e + 60]):
                     base += 0.42  # "The KNLA confirmed it had received five defectors", "said it had taken them in"
                 elif re.match(r"(?i)\s*\)?\s*(?:\([A-Z]{2,6}\)\s*)?(?:released|published|posted|shared|showed)\s+(?:a\s+|the\s+)?(?:video|photos?|pictures?|images?|footage)\s+"
                               r"(?:of|showing)\s+(?:them|the\s+(?:men|soldiers|defectors|officers|group))\b", after) and any(
@@ -479,6 +480,9 @@ class SuggestionEngine:
                 if si in big_sents or re.search(
                         r"(?i)\b(?:including|among\s+them|such\s+as)\b[^.;]*$", text[ctx.floor(r["start"], 60):r["start"]]):
                     base -= 0.25  # one of a larger group
+                if re.match(r",?\s+and\s+(?:his|her)\s+(?:men|soldiers|troops|unit|comrades|officers|subordinates|followers|fighters)\b", text[name.end():name.end() + 30]):
+                    base -= 0.4  # "Captain Min Khant and his men laid down their arms": a group counted elsewhere
+                    extra["part"] = True
                 if any(m.start <= r["start"] and name.end() <= m.end for m in big):
                     base -= 0.3  # "A senior commander ..., Brig. Gen. Hassan Abdelrahman, has defected with 120 of his fighters": in the 121
                     extra["part"] = True
@@ -732,7 +736,7 @@ class SuggestionEngine:
                 base -= 0.15  # "Insein police station in Yangon": Yangon is the wider area
             if any(0 <= gs - p["end"] <= 16 and g.side and not g.actor and _OWNER_GAP.fullmatch(text[p["end"]:gs])
                    for gs, ge, g in ctx.groups()):
-                base -= 0.2  # "Dawei District People's Defense Force": part of a group's name
+                base -= 0.3  # "Dawei District People's Defense Force": part of a group's name
             if _HARM_NEAR.search(text, max(0, p["start"] - 50), min(len(text), p["end"] + 30)):
                 base -= 0.2
             if re.search(r"(?i)\b(?:toward|towards|neighbou?ring|nearby|adjacent|across\s+the\s+border\s+in)\s+(?:the\s+)?$", before):

@@ -1,0 +1,57 @@
+"""Rules written for batch v of our own articles: receiving sides named in a
+relative clause ("..., which received them"), a commander and his deputy who
+bring their men, "officers and other ranks", a named officer "and his men",
+and wire datelines with the agency in brackets. The sentences are our own
+writing."""
+from __future__ import annotations
+
+import pytest
+
+from annotator.suggest import SuggestionEngine
+from annotator.suggest.counts import find_counts
+
+HEAD = "News from the regions\nDate: 2024-03-05\n\n"
+
+
+@pytest.fixture(scope="module")
+def engine():
+    return SuggestionEngine(model=None)
+
+
+def values(result, field, k=3):
+    return [c["value"] for c in result["fields"][field]][:k]
+
+
+def counts(result, k=3):
+    return [(c["min"], c["max"]) for c in result["fields"]["count"]][:k]
+
+
+@pytest.mark.parametrize("sentence", [
+    "Twenty soldiers from IB 12 defected to the resistance near Myaung on Sunday, according to the Myaung People's "
+    "Defence Force, which received them.",
+    "Twenty soldiers from IB 12 walked out of their camp on Sunday and joined the revolution, said a spokesperson for "
+    "the Myaung People's Defence Force, which is now sheltering the men.",
+])
+def test_a_group_that_received_them_in_a_relative_clause(engine, sentence):
+    assert values(engine.suggest(HEAD + sentence), "receiving_side")[:1] == ["PDF"]
+
+
+@pytest.mark.parametrize("sentence, total", [
+    ("A battalion commander and his deputy defected with 34 of their soldiers on Sunday.", 36),
+    ("Seven officers and 45 other ranks of the battalion switched sides on Friday.", 52),
+    ("Three officers and 27 NCOs surrendered on Friday.", 30),
+])
+def test_counts_of_officers_and_their_men(sentence, total):
+    assert any(c["min"] == total and not c.get("part") for c in find_counts(sentence))
+
+
+def test_a_named_officer_and_his_men_is_no_count_of_one(engine):
+    r = engine.suggest(HEAD + "An army captain and some 40 soldiers surrendered to the Arakan Army in Ann Township on Sunday. "
+                              "Captain Min Khant and his men laid down their arms after a week, the AA said.")
+    assert counts(r) == [(40, 40)]
+
+
+def test_a_wire_dateline_with_the_agency_is_not_the_event_date(engine):
+    r = engine.suggest("Soldiers defect\nDate: 2024-03-12\n\nMAE SOT, Thailand, March 12 (Reuters) - Twenty soldiers "
+                       "defected on Sunday and joined the KNLA, the group said on Tuesday.")
+    assert values(r, "date")[:1] == ["2024-03-10"]
