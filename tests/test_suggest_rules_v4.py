@@ -55,3 +55,37 @@ def test_a_wire_dateline_with_the_agency_is_not_the_event_date(engine):
     r = engine.suggest("Soldiers defect\nDate: 2024-03-12\n\nMAE SOT, Thailand, March 12 (Reuters) - Twenty soldiers "
                        "defected on Sunday and joined the KNLA, the group said on Tuesday.")
     assert values(r, "date")[:1] == ["2024-03-10"]
+
+
+@pytest.mark.parametrize("sentence, expected", [
+    ("Twelve soldiers from LIB 345 were taken in by the KNLA's 5th Brigade on Sunday.", "KNU/KNLA"),
+    ("Twelve soldiers have been welcomed into the ranks of the People's Defence Force on Sunday.", "PDF"),
+    ("Twelve soldiers from LIB 345 defected on Sunday. The KNLA said it was looking after them.", "KNU/KNLA"),
+    ("Twelve soldiers surrendered on Sunday. They are now in the custody of the Arakan Army.", "AA"),
+    ("Twelve soldiers defected on Sunday, and were received by CDF-Hakha.", "CDF"),
+])
+def test_receivers_told_indirectly(engine, sentence, expected):
+    r = engine.suggest(HEAD + sentence)
+    assert r["relevant"] >= 0.5
+    assert values(r, "receiving_side")[:1] == [expected]
+
+
+@pytest.mark.parametrize("sentence", [
+    "Lt-Col Zaw Min defected to the NUG on Sunday.",
+    "Twenty NCOs defected to the KNLA on Sunday.",
+])
+def test_ranks_alone_make_a_report(engine, sentence):
+    assert engine.suggest(HEAD + sentence)["relevant"] >= 0.5
+
+
+@pytest.mark.parametrize("sentence, total", [
+    ("A battalion commander and his deputy defected to the KNLA on Sunday.", 2),
+    ("A lieutenant and his 17 men defected on Sunday.", 18),
+])
+def test_officers_with_their_deputy_or_men(engine, sentence, total):
+    assert counts(engine.suggest(HEAD + sentence))[:1] == [(total, total)]
+
+
+def test_a_major_who_surrendered_is_a_rank(engine):
+    r = engine.suggest(HEAD + "Two captains and a major surrendered on Sunday with 20 troops.")
+    assert set(values(r, "rank")) >= {"captain", "major"}

@@ -240,7 +240,7 @@ def find_counts(text: str) -> list[dict]:
         head = text[max(0, item["start"] - 110):item["start"]]
         m = re.search(r"(?i)\b(?:an?|one|another)\s+(?:[\w-]+\s+){0,4}?(?:colonel|major|captain|lieutenant|commander|officer|sergeant|corporal|general|leader|chief|"
                       r"lt\.?[\s-]*col\.?|capt\.?|maj\.?|col\.?|sgt\.?|cpl\.?|lt\.?|gen\.?)"
-                      r"(?:\s+(?:in|of|from|with)\s+(?:the\s+)?[^,.;]{0,60}?)?,?\s+and\s+$", head) \
+                      r"(?:\s+(?:in|of|from|with)\s+(?:the\s+)?[^,.;]{0,60}?)?,?\s+and\s+(?:his\s+|her\s+)?$", head) \
             or re.search(r"(?:^|\n|[.:;—–]\s+)((?:[A-Z][\w-]*\s+)?(?:[Dd]eputy\s+)?(?:[Bb]attalion\s+|[Cc]ompany\s+)?(?:[Cc]ommander|[Cc]olonel|[Mm]ajor|[Cc]aptain))\s+and\s+$", head)
         if m and (item.get("approx") or item["max"] is None):
             item["part"] = False  # "a general and about 30 soldiers", "... and several hundred of his fighters": the round figure covers him
@@ -293,6 +293,18 @@ def find_counts(text: str) -> list[dict]:
                 if m.start() <= f["start"] < m.end():
                     f["part"] = True
             found.append(dict(start=m.start(), end=m.end(), text=m.group(0), min=n + 1, max=n + 1, approx=False, includes_family=False, kind="combined"))
+    # "A battalion commander and his deputy defected to the KNLA": two
+    for m in re.finditer(r"(?i)\b(?:an?|the|one)\s+(?:[\w-]+\s+){0,3}?(?:commander|officer|major|captain|colonel|lieutenant|general|chief)\s+and\s+"
+                         r"(?:his|her)\s+(?:deputy(?:\s+commander)?|second-in-command)\b", text):
+        if any(f["start"] <= m.start() < f["end"] for f in found if f["kind"] == "combined") or \
+                any(f["start"] >= m.end() and f["kind"] == "combined" and m.start() >= f["start"] for f in found):
+            continue
+        if re.match(r"[^.;]{0,40}?\bwith\s+(?:his\s+|her\s+|their\s+)?(?:\d|" + NUMBER_WORDS + r")", text[m.end():m.end() + 60], re.I):
+            continue  # "... and his deputy defected with 34 of their soldiers": counted with their men
+        for f in found:
+            if m.start() <= f["start"] < m.end():
+                f["part"] = True
+        found.append(dict(start=m.start(), end=m.end(), text=m.group(0), min=2, max=2, approx=False, includes_family=False, kind="combined"))
     # "The soldiers, 14 in all, waved a white flag": a count after its noun
     for m in re.finditer(r"(?i)\b(?:soldiers|troops|men|officers|policemen|police|members|fighters|deserters|defectors|sailors|militiamen)\s*[,(–—-]\s*"
                          r"(?P<n>\d{1,4}|" + NUMBER_WORDS + r")\s+in\s+(?:all|total)\b", text):

@@ -268,7 +268,7 @@ class SuggestionEngine:
                     base -= 0.1
                 if re.match(r"(?i)\s*\)?\s*(?:\([A-Z]{2,6}\)\s*)?(?:said\s+|confirmed\s+|says\s+|,\s*(?:which|who)\s+)?(?:that\s+)?(?:it|they)?\s*(?:had\s+|has\s+|have\s+)?"
                             r"(?:(?:is|are|was|were)\s+)?(?:now\s+)?"
-                            r"(?:received|welcomed|accepted|took\s+in|taken\s+in|sheltered|sheltering|hosting|protecting|(?:took|taken|accepted|received)\s+them(?:\s+in)?)\s*(?:\w+\s+){0,2}"
+                            r"(?:received|welcomed|accepted|took\s+in|taken\s+in|sheltered|sheltering|hosting|protecting|looking\s+after|caring\s+for|(?:took|taken|accepted|received)\s+them(?:\s+in)?)\s*(?:\w+\s+){0,2}"
                             r"(?:defectors?|deserters?|soldiers|troops|men|officers|policemen|them|in\b|\.|,|and\b)", text[e:e + 60]):
                     base += 0.42  # "The KNLA confirmed it had received five defectors", "said it had taken them in"
                 elif re.match(r"(?i)\s*\)?\s*(?:\([A-Z]{2,6}\)\s*)?(?:released|published|posted|shared|showed)\s+(?:a\s+|the\s+)?(?:video|photos?|pictures?|images?|footage)\s+"
@@ -276,7 +276,8 @@ class SuggestionEngine:
                         si in ctx.sent_trig for si in (ctx.sent_of(s), ctx.sent_of(s) - 1)):
                     base += 0.42  # "The CDF released a video showing them": the group that holds them
                 elif not ctx.trigger_in_sentence(s) and ctx.sent_of(s) - 1 in ctx.sent_trig and re.search(
-                        r"(?i)\b(?:sheltered|looked\s+after|cared\s+for|hosted|housed|protected|received|welcomed|debriefed|held)\s+by\s+(?:the\s+)?$", before):
+                        r"(?i)\b(?:sheltered|looked\s+after|cared\s+for|hosted|housed|protected|received|welcomed|debriefed|held)\s+by\s+(?:the\s+)?$|"
+                        r"\b(?:in|under)\s+the\s+(?:custody|protection|care|hands)\s+of\s+(?:the\s+)?$", before):
                     base += 0.42  # "Sixteen soldiers defected. They are being sheltered by the NUG"
                 if not link and (re.search(r"(?i)\b(?:members?|fighters?|cadres?|leaders?|deserters?|defectors?)\s+(?:of|from)\s+(?:the\s+|a\s+|an\s+|local\s+)*$", before)
                                  or re.match(r"(?i)\s*(?:group\s+)?(?:members?|fighters?|cadres?)\s+(?:\w+\s+){0,3}?(?:surrendered|defected|deserted|returned)\b", after)):

@@ -37,9 +37,9 @@ def _index():
             by_alias.setdefault(_fold(a), local if _fold(a) in generic_here else g)
         for a in e.get("abbreviations", []):
             by_abbr.setdefault(a, g)
-    # "KIA-controlled territory", "KNLA-held area": the group holds the place they went to
+    # "KIA-controlled territory", "KNLA-held area": the group holds the place they went to; "CDF-Hakha": a branch
     rx = re.compile(r"(?<![\w-])(?:" + alternation(by_alias, "i") + "|" + alternation(by_abbr) + r")"
-                    r"(?=-(?:controlled|held|administered|run)\b|(?![\w-]))")
+                    r"(?=-(?:controlled|held|administered|run)\b|-(?-i:[A-Z][a-z]{2,})\b|(?![\w-]))")
     generic = data["generic_actor"]
     gen_map = {}
     for kind, words in generic.items():

@@ -96,7 +96,8 @@ def find_ranks(text: str) -> list[dict]:
         if low in ("general",) and re.match(r"(?i)\s+(?:public|election|secretary|strike|assembly|staff)", text[m.end():m.end() + 12]):
             continue
         if low == "major" and not qual and re.match(
-                r"\s+(?!(?:in|of|from|at|and|who|with|was|is|had|has|said|told)\b)[a-z]", text[m.end():m.end() + 8]):
+                r"\s+(?!(?:in|of|from|at|and|who|with|was|is|had|has|said|told|were|are|also|then|later|defect\w*|desert\w*|surrender\w*|fled|joined|crossed|"
+                r"switched|escaped|walked|led|laid|gave|handed|slipped|left|ran|went|came|brought)\b)[a-z]", text[m.end():m.end() + 20]):
             continue  # "major ethnic armed groups"
         value = _value(m.group("qual"), word)
         if low == "commander":
