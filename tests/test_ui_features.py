@@ -389,3 +389,47 @@ def test_project_settings_change_the_model_and_reload_the_engine(make_window, qt
         assert settings.get(project, "model") == settings.DEFAULT_MODEL and project.meta("setting.model") is None
     finally:
         project.close()
+
+
+def test_the_coders_input_pauses_the_background_computation(make_window, qtbot, tmp_path):
+    import time
+
+    from PySide6.QtCore import Qt
+
+    from tests.conftest import FakeEngine, make_project
+    project = make_project(tmp_path / "pause.annotator")
+    try:
+        win = make_window(project, FakeEngine())
+        win.worker.pause_until = 0.0
+        qtbot.keyClick(win.queue.table, Qt.Key.Key_Down)
+        assert win.worker.pause_until > time.monotonic()       # the engine waits between batches meanwhile
+        win.worker.pause_until = 0.0
+        qtbot.mouseClick(win.view.text.viewport(), Qt.MouseButton.LeftButton)
+        assert win.worker.pause_until > time.monotonic()
+    finally:
+        project.close()
+
+
+def test_relevance_is_sent_once_per_change(tmp_path):
+    from annotator.db.models import Article
+    from annotator.ui.workers import SuggestionWorker
+    from tests.conftest import make_project
+    project = make_project(tmp_path / "rel.annotator")
+    project.close()
+    worker = SuggestionWorker(str(tmp_path / "rel.annotator"), lambda p: None)
+    from annotator.db.project import Project
+    worker._project = Project.open(tmp_path / "rel.annotator")
+    sent = []
+    worker.relevance_changed.connect(sent.append)
+    try:
+        with worker._project.session() as s:
+            ids = [a.id for a in s.query(Article).order_by(Article.position)]
+            s.get(Article, ids[0]).relevance = 0.9
+        worker._emit_relevance()
+        worker._emit_relevance()                                  # nothing new: nothing sent
+        with worker._project.session() as s:
+            s.get(Article, ids[1]).relevance = 0.2
+        worker._emit_relevance()
+        assert sent == [{ids[0]: 0.9}, {ids[1]: 0.2}]
+    finally:
+        worker.stop()

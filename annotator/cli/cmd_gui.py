@@ -30,6 +30,10 @@ def run_gui(project_path: str | None, coder: str | None = None, suggestions: boo
     from annotator.ui import app as A
 
     A.quiet_platform_noise()
+    # the suggestion engine computes in a thread of this process: hand the interpreter over every 1 ms
+    # (not 5 ms), so that the window waits less for it when the coder acts (measured on a 10,000-article
+    # queue: the next article in about 50-85 ms instead of 250-300 ms while the engine fills the queue)
+    sys.setswitchinterval(0.001)
     qapp = A.make_app()
     s = A.settings()
     try:

@@ -3,9 +3,9 @@ from __future__ import annotations
 
 from typing import Any, Callable
 
-from PySide6.QtCore import QSettings, Qt, QThread, QThreadPool, Signal
+from PySide6.QtCore import QEvent, QSettings, Qt, QThread, QThreadPool, Signal
 from PySide6.QtGui import QAction, QUndoStack
-from PySide6.QtWidgets import (QDialog, QFileDialog, QLabel, QMainWindow, QMessageBox, QProgressBar, QSplitter, QWidget)
+from PySide6.QtWidgets import (QApplication, QDialog, QFileDialog, QLabel, QMainWindow, QMessageBox, QProgressBar, QSplitter, QWidget)
 
 from annotator import suggestions as S
 from annotator.coding import CodingStore
@@ -18,6 +18,11 @@ from annotator.ui.queue_panel import QueuePanel
 from annotator.ui.workers import SearchJob, SuggestionWorker
 
 SETTINGS_VERSION = 1
+
+
+# Articles per background batch: the computation yields to the coder between batches (see eventFilter),
+# so small batches keep the window quick while the engine fills the queue.
+BACKGROUND_BATCH = 8
 
 
 class MainWindow(QMainWindow):
@@ -215,6 +220,15 @@ class MainWindow(QMainWindow):
         self.worker.relevance_changed.connect(self.queue.model.set_relevance)
         self.bg_label.setText("Loading the suggestion engine…")
         self._thread.start()
+        QApplication.instance().installEventFilter(self)  # the coder's key presses and clicks pause it
+
+    def eventFilter(self, obj, ev):  # noqa: N802
+        """While the coder types or clicks, the background computation waits (between its batches), so
+        that the window answers at once; it goes on half a second after the last input."""
+        if ev.type() in (QEvent.Type.KeyPress, QEvent.Type.MouseButtonPress, QEvent.Type.Wheel) \
+                and self.worker is not None:
+            self.worker.pause_for(0.5)
+        return False
 
     def _on_worker_engine_ready(self, version: str, warning) -> None:
         self.engine_version = version
@@ -228,7 +242,7 @@ class MainWindow(QMainWindow):
             if result is not None:
                 self.ctrl.suggestion_ready(self.ctrl.article_id, result)
         self._learned = self._learned_count()
-        self._compute_all_requested.emit(8, self._queue_from_current())
+        self._compute_all_requested.emit(BACKGROUND_BATCH, self._queue_from_current())
 
     def _learned_count(self):
         """The active learned patterns (ids and values): a change means the engine must be rebuilt."""
@@ -270,6 +284,9 @@ class MainWindow(QMainWindow):
         self.bg_label.setText("")
 
     def stop_worker(self) -> None:
+        app = QApplication.instance()
+        if app is not None:
+            app.removeEventFilter(self)
         if self._thread is not None:
             if self.worker is not None:
                 self.worker.cancel()

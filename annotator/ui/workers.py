@@ -4,6 +4,7 @@ Workers pass plain data back through signals; nothing here touches widgets.
 """
 from __future__ import annotations
 
+import time
 import traceback
 from typing import Any, Callable
 
@@ -42,6 +43,13 @@ class SuggestionWorker(QObject):
         self._busy = False
         self._again = False
         self._wanted: list[tuple[str, str, str | None]] = []
+        self._sent: dict[str, float] = {}   # relevance already sent to the window
+        # set by the window (any thread may write a float) while the coder is working: the background
+        # computation waits between batches, so the window is not slowed by the engine holding the GIL
+        self.pause_until = 0.0
+
+    def pause_for(self, seconds: float = 0.5) -> None:
+        self.pause_until = time.monotonic() + seconds
 
     def cancel(self) -> None:
         self._cancel = True
@@ -95,6 +103,9 @@ class SuggestionWorker(QObject):
                 self._emit_relevance()
                 # answer single-article requests that arrived meanwhile (queued on this thread)
                 QCoreApplication.processEvents()
+                while time.monotonic() < self.pause_until and not self._cancel:
+                    time.sleep(0.02)  # the coder is opening or editing an article: let the window run
+                    QCoreApplication.processEvents()
             return not self._cancel
 
         try:
@@ -116,8 +127,11 @@ class SuggestionWorker(QObject):
 
         from annotator.db.models import Article
         with self._project.Session() as s:
-            self.relevance_changed.emit({a: r for a, r in s.execute(select(Article.id, Article.relevance))
-                                         if r is not None})
+            changed = {a: r for a, r in s.execute(select(Article.id, Article.relevance))
+                       if r is not None and self._sent.get(a) != r}
+        if changed:  # only what is new: the window updates those rows, not the whole queue
+            self._sent.update(changed)
+            self.relevance_changed.emit(changed)
 
     @Slot()
     def stop(self) -> None:
