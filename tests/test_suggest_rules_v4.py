@@ -89,3 +89,30 @@ def test_officers_with_their_deputy_or_men(engine, sentence, total):
 def test_a_major_who_surrendered_is_a_rank(engine):
     r = engine.suggest(HEAD + "Two captains and a major surrendered on Sunday with 20 troops.")
     assert set(values(r, "rank")) >= {"captain", "major"}
+
+
+@pytest.mark.parametrize("sentence, expected", [
+    ("Twelve soldiers from LIB 345 defected. The KNLA's 6th Brigade confirmed it had received the men.", "KNU/KNLA"),
+    ("Twelve soldiers defected to Karen rebels on Sunday.", "KNU/KNLA"),
+    ("Twelve soldiers defected and joined the Kachin rebels on Sunday.", "KIA"),
+    ("Twelve soldiers fled to a KNU-administered area on Sunday.", "KNU/KNLA"),
+    ("Twelve soldiers crossed the lines to the Arakan Army on Sunday.", "AA"),
+])
+def test_more_receivers(engine, sentence, expected):
+    r = engine.suggest(HEAD + sentence)
+    assert r["relevant"] >= 0.5
+    assert values(r, "receiving_side")[:1] == [expected]
+
+
+@pytest.mark.parametrize("sentence, expected", [
+    ("No fewer than 25 soldiers defected on Sunday.", (25, None)),
+    ("A captain with 25 soldiers surrendered on Sunday.", (26, 26)),
+])
+def test_more_counts(engine, sentence, expected):
+    r = engine.suggest(HEAD + sentence)
+    assert r["relevant"] >= 0.5
+    assert counts(r)[:1] == [expected]
+
+
+def test_a_platoon_is_a_force(engine):
+    assert engine.suggest(HEAD + "An entire platoon defected on Sunday.")["relevant"] >= 0.5

@@ -15,6 +15,13 @@ from annotator.suggest import units as _units
 from annotator.suggest.resources import load
 from annotator.suggest.text import Sentence, split_sentences, unwrap
 
+_NOT_NEGATION = re.compile(r"(?i)\bno\s+(?:fewer|less|more)\s+than\b|\bnot\s+(?:only|just)\b")  # "no fewer than 25 soldiers defected"
+
+
+def _blank(m: re.Match) -> str:
+    return " " * len(m.group(0))
+
+
 _MYANMAR_ADMIN1 = {a["name"] for a in load("places")["admin1"] if "country" not in a}
 _NEGATED = re.compile(r"(?i)\b(?:not|no|never|none|nobody|neither|nor|denied|deny|denies|refused|refuse|urg(?:e|es|ed|ing)|encourag\w+|call(?:ed|ing|s)?\s+(?:on|for|upon)|"
                       r"invit\w+|appeal\w*|demand\w*|ultimatum|threaten\w*|warn\w*|order(?:ed|s)?|forced|required|"
@@ -81,7 +88,7 @@ class Context:
         self.starts = [s.start for s in self.sents]
         self.triggers = []
         for s, e, w, people in trig.find(self.text):
-            if _NEGATED.search(self.text[max(0, s - 60):s]) and not (
+            if _NEGATED.search(_NOT_NEGATION.sub(_blank, self.text[max(0, s - 60):s])) and not (
                     _THEN.search(self.text, max(0, s - 20), s) and _PAST.match(self.text, s)):
                 continue  # "refused to fight and surrendered": the refusal is not the surrender's
             if people:

@@ -266,7 +266,8 @@ class SuggestionEngine:
                         base += 0.15  # "20 soldiers surrendered, the KIA said": the group announcing it usually received them
                 elif re.match(r"\s*(?:spokes\w+|said|says|told|statement|leader|chairman|minister)", after, re.I):
                     base -= 0.1
-                if re.match(r"(?i)\s*\)?\s*(?:\([A-Z]{2,6}\)\s*)?(?:said\s+|confirmed\s+|says\s+|,\s*(?:which|who)\s+)?(?:that\s+)?(?:it|they)?\s*(?:had\s+|has\s+|have\s+)?"
+                if re.match(r"(?i)\s*\)?\s*(?:\([A-Z]{2,6}\)\s*)?(?:['’]s\s+(?:[\w-]+\s+){0,2}?(?:brigade|battalion|unit|division|command|wing|office|department|team|column)\s+)?"
+                            r"(?:said\s+|confirmed\s+|says\s+|,\s*(?:which|who)\s+)?(?:that\s+)?(?:it|they)?\s*(?:had\s+|has\s+|have\s+)?"
                             r"(?:(?:is|are|was|were)\s+)?(?:now\s+)?"
                             r"(?:received|welcomed|accepted|took\s+in|taken\s+in|sheltered|sheltering|hosting|protecting|looking\s+after|caring\s+for|(?:took|taken|accepted|received)\s+them(?:\s+in)?)\s*(?:\w+\s+){0,2}"
                             r"(?:defectors?|deserters?|soldiers|troops|men|officers|policemen|them|in\b|\.|,|and\b)", text[e:e + 60]):
