@@ -116,3 +116,11 @@ def test_more_counts(engine, sentence, expected):
 
 def test_a_platoon_is_a_force(engine):
     assert engine.suggest(HEAD + "An entire platoon defected on Sunday.")["relevant"] >= 0.5
+
+
+def test_an_attempt_is_no_defection(engine):
+    assert engine.suggest(HEAD + "Police arrested three soldiers who tried to defect on Monday.")["relevant"] < 0.5
+
+
+def test_fleeing_a_unit_is_a_report(engine):
+    assert engine.suggest(HEAD + "An army captain who fled his unit on Monday now lives in a KNU-held village.")["relevant"] >= 0.5

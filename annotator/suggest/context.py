@@ -27,7 +27,7 @@ _NEGATED = re.compile(r"(?i)\b(?:not|no|never|none|nobody|neither|nor|denied|den
                       r"invit\w+|appeal\w*|demand\w*|ultimatum|threaten\w*|warn\w*|order(?:ed|s)?|forced|required|"
                       r"could|would|should|might|(?-i:may)|if|unless|whether|offer(?:ed|s|ing)?|ask(?:ed|s|ing)?|"
                       r"(?:ready|willing|free|chance|opportunity|allowed|wants?|wanted|wanting|wish(?:es|ed|ing)?|hop(?:e|es|ed|ing)|plan(?:s|ned|ning)?|intend\w*|"
-                      r"tempted|persuad\w+|convinc\w+|lur(?:e|ed|ing)|consider(?:ed|ing|s)?|how)\s+(?:\w+\s+){0,3}to|(?:misled|deceived|duped|tricked|led\s+astray)\s+into|"
+                      r"tempted|persuad\w+|convinc\w+|lur(?:e|ed|ing)|consider(?:ed|ing|s)?|how|tr(?:y|ies|ied|ying)|attempt(?:s|ed|ing)?)\s+(?:\w+\s+){0,3}to|(?:misled|deceived|duped|tricked|led\s+astray)\s+into|"
                       r"hotline|reward\w*|incentives?)\b[^.]{0,40}$")
 _THEN = re.compile(r"(?i)\b(?:and|but|then|before|later|eventually|instead)\s+(?:(?:\w+ly|then)\s+)?$")
 _PAST = re.compile(r"(?i)(?:\w+ed|laid|gave|fled|went|ran|left|quit|crossed|broke|came|took|handed)\b")
