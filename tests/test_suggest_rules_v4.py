@@ -124,3 +124,19 @@ def test_an_attempt_is_no_defection(engine):
 
 def test_fleeing_a_unit_is_a_report(engine):
     assert engine.suggest(HEAD + "An army captain who fled his unit on Monday now lives in a KNU-held village.")["relevant"] >= 0.5
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("News\nDate: 2024-03-07\n\nThe KNLA said on Wednesday that twelve soldiers had defected to it two days earlier.", "2024-03-04"),
+    ("News\nDate: 2024-03-07\n\nTwelve soldiers defected to the KNLA last night.", "2024-03-06"),
+    ("News\n\nYANGON, March 7, 2024 (Xinhua) -- Twelve soldiers defected to the KNLA on Monday.", "2024-03-04"),
+    ("News\n\nYangon, 7 March 2024: Twelve soldiers defected to the KNLA on Monday.", "2024-03-04"),
+])
+def test_dates_relative_to_another_day_and_datelines(engine, text, expected):
+    assert values(engine.suggest(text), "date")[:1] == [expected]
+
+
+def test_walking_for_two_days_is_no_date(engine):
+    r = engine.suggest("News\nDate: 2023-12-02\n\nA soldier slipped away from his unit in November 2023 and joined the CDF. "
+                       "He walked for two days before reaching a CDF post.")
+    assert values(r, "date") == ["2023-11"]

@@ -27,7 +27,7 @@ _MONTH_ONLY = re.compile(r"\b(?:(?i:in|since|during|by|early|late|mid|this|last|
 _IN_MAY = re.compile(r"\b(?i:in|since|during|by|early|late|mid-?|last|(?:the\s+)?(?:end|beginning|start|middle)\s+of)\s+(?P<mon>May)\b(?!\s+\d)")
 _YEAR = re.compile(r"\b(?i:in|since|during|by|of|early|late|mid-?)\s+(?P<year>(?:19|20)\d\d)\b")
 _WEEKDAY = re.compile(r"(?i)\b(?P<pre>on|last|this|early|late|since|on\s+the\s+night\s+of)?\s*(?P<wd>" + _WD + r")\b")
-_RELATIVE = re.compile(r"(?i)\b(?P<what>yesterday|today|last\s+month|this\s+month|earlier\s+this\s+month|last\s+year|this\s+year|earlier\s+this\s+year|last\s+week|this\s+week|earlier\s+this\s+week|(?:last|this|over\s+the|at\s+the)\s+weekend|(?:a|one|two|three|four|five|six|seven|eight|nine|ten|\d{1,2})\s+(?:days?|weeks?)\s+ago|the\s+day\s+before\s+yesterday|(?:over|in|during|within)\s+the\s+(?:past|last)\s+(?:week|seven\s+days|few\s+days|two\s+weeks|fortnight))\b")
+_RELATIVE = re.compile(r"(?i)\b(?P<what>yesterday|last\s+night|today|last\s+month|this\s+month|earlier\s+this\s+month|last\s+year|this\s+year|earlier\s+this\s+year|last\s+week|this\s+week|earlier\s+this\s+week|(?:last|this|over\s+the|at\s+the)\s+weekend|(?:a|one|two|three|four|five|six|seven|eight|nine|ten|\d{1,2})\s+(?:days?|weeks?)\s+ago|the\s+day\s+before\s+yesterday|(?:over|in|during|within)\s+the\s+(?:past|last)\s+(?:week|seven\s+days|few\s+days|two\s+weeks|fortnight))\b")
 
 
 def _mk(y, m, d) -> str | None:
@@ -183,7 +183,7 @@ def find_dates(text: str, ref: dt.date | None) -> list[dict]:
         if ref is not None:
             if what == "the day before yesterday":
                 value = (ref - dt.timedelta(days=2)).isoformat()
-            elif what == "yesterday":
+            elif what in ("yesterday", "last night"):
                 value = (ref - dt.timedelta(days=1)).isoformat()
             elif what == "today":
                 value = ref.isoformat()
@@ -224,10 +224,13 @@ def find_dates(text: str, ref: dt.date | None) -> list[dict]:
         anchors = [d for d in out if d["precision"] == "day" and d["value"] and d["value"][:1].isdigit()
                    and d["end"] <= m.start() and m.start() - d["end"] <= 250]
         anchor = parse_iso(max(anchors, key=lambda d: d["end"])["value"]) if anchors else ref
-        value = (anchor - dt.timedelta(days=1)).isoformat() if anchor else None
+        n = int(m.group("n")) if (m.group("n") or "").isdigit() else _SMALL.get((m.group("n") or "a").lower(), 1)
+        value = (anchor - dt.timedelta(days=n)).isoformat() if anchor else None  # "said on Wednesday ... two days earlier"
         add(m, value, "day")
     out.sort(key=lambda d: d["start"])
     return out
 
 
-_PREVIOUS = re.compile(r"(?i)\b(?:the\s+(?:previous|preceding)\s+(?:day|night)|the\s+(?:day|night)\s+before(?!\s+(?:the|a|an|his|their|its|yesterday|last))|a\s+day\s+earlier)\b")
+_PREVIOUS = re.compile(r"(?i)\b(?:the\s+(?:previous|preceding)\s+(?:day|night)|the\s+(?:day|night)\s+before(?!\s+(?:the|a|an|his|their|its|yesterday|last))|"
+                       r"(?<!for\s)(?<!after\s)(?<!within\s)(?P<n>a|one|two|three|four|five|six|\d)\s+days?\s+(?:earlier|before)(?!\s+(?:the|a|an|his|their|its|that|this|it|they|he|she|we)\b|\s+\w+ing\b))\b")
+_SMALL = {"a": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6}

@@ -60,7 +60,7 @@ _NAMED_EVENT_AFTER = re.compile(r"(?i),?\s*(?:military\s+)?(?:coup|putsch|takeov
 _SAID_BEFORE = re.compile(r"(?i)\b(?:said|says|told|announced|reported|confirmed|posted|stated|added|statement|interview|video|"
                           r"press\s+conference|briefing|published|released)\b[^.;,]{0,45}$")
 _AFTER_EVENT = re.compile(r"(?i),?\s+(?:a|one|two|three|a\s+few|several)\s+(?:days?|nights?|weeks?)\s+(?:after|later)\b")
-_DATELINE_AFTER = re.compile(r"\s*(?:\([A-Za-z .]{2,20}\)\s*)?(?:[\u2014\u2013]|-\s)|\s+-\s")  # "March 12 (Reuters) - "
+_DATELINE_AFTER = re.compile(r"\s*(?:\([A-Za-z .]{2,20}\)\s*)?(?:[\u2014\u2013]|-{1,2}\s|:\s)|\s+-\s")  # "March 12 (Reuters) - "
 _RANK_GROUP_CUE = re.compile(r"(?i)\b(?:includ(?:ed|ing|es)|among\s+(?:them|those|whom|the\s+\w+)|led\s+by|along\s+with|together\s+with|with\s+the\s+rank\s+of|"
                              r"(?:their|the\s+group['’]s|the\s+men['’]s|the\s+unit['’]s|the\s+defectors['’])\s+(?:leader|commander|head|senior\s+officer)|"
                              r"as\s+well\s+as|identified\s+(?:himself|herself|themselves)\s+as|one\s+of\s+(?:them|the\s+\w+)|"
