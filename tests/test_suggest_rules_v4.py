@@ -140,3 +140,11 @@ def test_walking_for_two_days_is_no_date(engine):
     r = engine.suggest("News\nDate: 2023-12-02\n\nA soldier slipped away from his unit in November 2023 and joined the CDF. "
                        "He walked for two days before reaching a CDF post.")
     assert values(r, "date") == ["2023-11"]
+
+
+@pytest.mark.parametrize("sentence", [
+    "Twelve soldiers from LIB 345 defected to the KNLA near Hpapun on Monday, the group told reporters in Mae Sot.",
+    "Twelve soldiers defected to the KNLA near Hpapun on Monday. They were taken to a safe house in Myawaddy.",
+])
+def test_where_they_were_taken_or_the_news_was_told_is_not_the_place(engine, sentence):
+    assert values(engine.suggest(HEAD + sentence), "location") == ["Hpapun"]

@@ -749,8 +749,8 @@ class SuggestionEngine:
             if re.search(r"(?i)\b(?:analysts?|spokes(?:man|woman|person)|officials?|residents?|sources?|researchers?|reporters?|journalists?|"
                          r"correspondents?|activists?|leadership|office|headquarters|taken|moved|transferred|sent|sends|send|sending|ordered|posted|redeployed|"
                          r"reinforcements?|brought|relocated)\s+"
-                         r"(?:\w+\s+){0,3}?(?:based\s+)?(?:in|to|at)\s+(?:(?:a|the)\s+\w+\s+in\s+)?(?:the\s+)?$", before):
-                base -= 0.25  # "a security analyst in Mae Sot", "taken to a camp in Hatay": not where it happened
+                         r"(?:\w+\s+){0,3}?(?:based\s+)?(?:in|to|at)\s+(?:(?:a|the)\s+(?:\w+\s+){1,2}in\s+)?(?:the\s+)?$", before):
+                base -= 0.35  # "a security analyst in Mae Sot", "taken to a camp in Hatay": not where it happened
             if re.match(r"(?i),\s+(?:the\s+)?(?:[\w’']+\s+)?(?:state|regional|region['’]s|district|provincial)?\s*capital\b", text[p["end"]:p["end"] + 40]) \
                     or re.search(r"(?i)\b(?:road|highway|route)\s+(?:\w+\s+){0,3}?(?:linking|to|towards?|between)\s+(?:\w+\s+){0,2}?(?:to\s+)?$", before):
                 base -= 0.15  # "the last road linking it to Loikaw, the state capital": a reference point
