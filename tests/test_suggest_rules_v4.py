@@ -148,3 +148,22 @@ def test_walking_for_two_days_is_no_date(engine):
 ])
 def test_where_they_were_taken_or_the_news_was_told_is_not_the_place(engine, sentence):
     assert values(engine.suggest(HEAD + sentence), "location") == ["Hpapun"]
+
+
+def test_handing_over_a_named_station(engine):
+    r = engine.suggest(HEAD + "A police captain, two sergeants and nine constables handed over the Falam police station to the "
+                              "Chin National Front on Sunday.")
+    assert r["relevant"] >= 0.5
+    assert values(r, "actor")[:1] == ["Myanmar police"] and counts(r)[:1] == [(12, 12)]
+
+
+def test_a_named_officer_with_his_age_and_privates(engine):
+    r = engine.suggest(HEAD + "Second Lieutenant Htet Aung, 24, and three privates defected to the KNDF in Pekon Township on Sunday.")
+    assert counts(r)[:1] == [(4, 4)]
+    assert values(r, "actor")[:1] == ["Myanmar military"]  # the ranks name the force
+
+
+def test_a_named_commander_who_surrendered_along_with_his_men(engine):
+    r = engine.suggest(HEAD + "Lt-Col Kyaw Thura, commander of Infantry Battalion 129, surrendered along with 54 officers and other "
+                              "ranks to the TNLA near Hsipaw on Sunday.")
+    assert counts(r) == [(55, 55)]

@@ -342,6 +342,12 @@ class SuggestionEngine:
             value = "Border Guard Force" if key == "BGF" and ctx.country == "Myanmar" else _groups.generic_value(
                 "police" if key == "PB" else "military", ctx.demonym)
             out.append(Mention("actor", value, u["start"], u["end"], ctx.score(u["start"], u["end"], 0.3)))
+        # "Second Lieutenant Htet Aung and three privates defected": the ranks name the force when nothing else does
+        if not any(m.field == "actor" for m in out):
+            for r in ctx.ranks():
+                if ctx.trigger_in_sentence(r["start"]):
+                    kind = "police" if re.search(r"(?i)police|constable|inspector", r["value"]) else "military"
+                    out.append(Mention("actor", _groups.generic_value(kind, ctx.demonym), r["start"], r["end"], ctx.score(r["start"], r["end"], 0.3)))
         # "joined the movement" in a Myanmar story is the CDM; "fled to India"
         for s, e, w in ctx.triggers:
             t = text[s:e].lower()
@@ -485,12 +491,17 @@ class SuggestionEngine:
                 if re.match(r",?\s+and\s+(?:his|her)\s+(?:men|soldiers|troops|unit|comrades|officers|subordinates|followers|fighters)\b", text[name.end():name.end() + 30]):
                     base -= 0.4  # "Captain Min Khant and his men laid down their arms": a group counted elsewhere
                     extra["part"] = True
+                if any(ctx.sent_of(m.start) == si and m.start > name.end() and re.match(
+                        r"(?i)(?:defect|desert|surrender|fled|escaped|left|crossed|switched)\w*\s+(?:\w+\s+){0,3}?with\b", m.extra["text"]) for m in big):
+                    base -= 0.3  # "Lt-Col Kyaw Thura, commander of IB 129, surrendered along with 54 officers": in the 55
+                    extra["part"] = True
                 if any(m.start <= r["start"] and name.end() <= m.end for m in big):
                     base -= 0.3  # "A senior commander ..., Brig. Gen. Hassan Abdelrahman, has defected with 120 of his fighters": in the 121
                     extra["part"] = True
-                out.append(Mention("count", words, r["start"], name.end(), ctx.score(r["start"], name.end(), base), extra))
+                officer = Mention("count", words, r["start"], name.end(), ctx.score(r["start"], name.end(), base), extra)
+                out.append(officer)
                 # "Police Lieutenant Colonel Tun Tun and 12 policemen": one more than the number
-                nxt = re.match(r",?\s+and\s+", text[name.end():name.end() + 9])
+                nxt = re.match(r"(?:,\s*(?:aged\s+)?\d{2})?,?\s+and\s+", text[name.end():name.end() + 18])  # "Second Lieutenant Htet Aung, 24, and three privates"
                 if nxt:
                     for m in out:
                         if m.start == name.end() + nxt.end() and m.extra.get("min") and m.extra["min"] > 1:
@@ -498,6 +509,11 @@ class SuggestionEngine:
                             words2 = text[r["start"]:m.end]
                             ex = dict(m.extra, min=lo, max=hi, text=words2)
                             out.append(Mention("count", words2, r["start"], m.end, m.score + 0.05, ex))
+                            if ex["max"] is not None and not m.extra.get("part"):
+                                m.score -= 0.3  # "... and three privates": a part of the four
+                                m.extra["part"] = True
+                                officer.score -= 0.3
+                                officer.extra["part"] = True
                             break
         # "Sgt. Maj. Kyaw Lin and Cpl. Aung Naing", "Second Lt. Zaw Min Htet, L/Cpl. Hla Win and three privates": named
         # officers listed together (and the number that closes the list) are one count
