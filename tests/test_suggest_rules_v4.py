@@ -167,3 +167,15 @@ def test_a_named_commander_who_surrendered_along_with_his_men(engine):
     r = engine.suggest(HEAD + "Lt-Col Kyaw Thura, commander of Infantry Battalion 129, surrendered along with 54 officers and other "
                               "ranks to the TNLA near Hsipaw on Sunday.")
     assert counts(r) == [(55, 55)]
+
+
+@pytest.mark.parametrize("sentence, rank, total", [
+    ("Lieut. Aung Min and 20 soldiers defected on Sunday.", "lieutenant", None),
+    ("The tactical commander and 20 soldiers surrendered on Sunday.", "tactical commander", 21),
+    ("The township police chief and 20 policemen defected on Sunday.", "township police chief", 21),
+])
+def test_more_ranks(engine, sentence, rank, total):
+    r = engine.suggest(HEAD + sentence)
+    assert rank in values(r, "rank")
+    if total:
+        assert counts(r)[:1] == [(total, total)]

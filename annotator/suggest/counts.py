@@ -238,7 +238,7 @@ def find_counts(text: str) -> list[dict]:
                 item["part"] = True  # "The men, a corporal and 11 privates": the ranks of a group counted elsewhere
             continue
         head = text[max(0, item["start"] - 110):item["start"]]
-        m = re.search(r"(?i)\b(?:an?|one|another)\s+(?:[\w-]+\s+){0,4}?(?:colonel|major|captain|lieutenant|commander|officer|sergeant|corporal|general|leader|chief|"
+        m = re.search(r"(?i)\b(?:an?|one|another|the)\s+(?:[\w-]+\s+){0,4}?(?:colonel|major|captain|lieutenant|commander|officer|sergeant|corporal|general|leader|chief|"
                       r"lt\.?[\s-]*col\.?|capt\.?|maj\.?|col\.?|sgt\.?|cpl\.?|lt\.?|gen\.?)"
                       r"(?:\s+(?:in|of|from|with)\s+(?:the\s+)?[^,.;]{0,60}?)?,?\s+(?:and|(?:along\s+|together\s+)?with)\s+(?:his\s+|her\s+)?$", head) \
             or re.search(r"(?:^|\n|[.:;—–]\s+)((?:[A-Z][\w-]*\s+)?(?:[Dd]eputy\s+)?(?:[Bb]attalion\s+|[Cc]ompany\s+)?(?:[Cc]ommander|[Cc]olonel|[Mm]ajor|[Cc]aptain))\s+and\s+$", head)
