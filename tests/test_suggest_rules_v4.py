@@ -179,3 +179,9 @@ def test_more_ranks(engine, sentence, rank, total):
     assert rank in values(r, "rank")
     if total:
         assert counts(r)[:1] == [(total, total)]
+
+
+def test_young_men_fleeing_the_draft_are_no_deserters(engine):
+    r = engine.suggest(HEAD + "The junta's conscription drive has prompted thousands of young men to flee to Thailand, and some "
+                              "officials fear soldiers could desert.")
+    assert r["relevant"] < 0.5

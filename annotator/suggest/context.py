@@ -22,6 +22,10 @@ def _blank(m: re.Match) -> str:
     return " " * len(m.group(0))
 
 
+_CIVIL_SUBJECT = re.compile(r"(?i)\b(?:young\s+(?:men|people|women)|youths?|civilians|residents|villagers|students|draft\s+(?:dodgers|evaders)|"
+                            r"migrants|refugees|families)\s+(?:\w+\s+){0,2}?(?:to\s+|who\s+|have\s+|had\s+)?$")
+
+
 _MYANMAR_ADMIN1 = {a["name"] for a in load("places")["admin1"] if "country" not in a}
 _NEGATED = re.compile(r"(?i)\b(?:not|no|never|none|nobody|neither|nor|denied|deny|denies|refused|refuse|urg(?:e|es|ed|ing)|encourag\w+|call(?:ed|ing|s)?\s+(?:on|for|upon)|"
                       r"invit\w+|appeal\w*|demand\w*|ultimatum|threaten\w*|warn\w*|order(?:ed|s)?|forced|required|"
@@ -95,6 +99,8 @@ class Context:
                 sent = self.sents[self.sent_of(s)]
                 if not trig.people.search(self.text, sent.start, sent.end):
                     continue  # "young men fled to Thailand": not soldiers
+                if _CIVIL_SUBJECT.search(self.text, max(sent.start, s - 50), s):
+                    continue  # "prompted thousands of young men to flee to Thailand, and officials fear soldiers could desert"
             if re.search(r"(?i)\b(?:who|that)\s+$", self.text[max(0, s - 6):s]) and _PRESENT.match(self.text, s):
                 continue  # "soldiers who surrender with their weapons would be protected": anyone who might
             if re.fullmatch(r"(?i)(?:defection|desertion|surrender)s?", self.text[s:e]) and _OF_COUNT.match(self.text, e):
