@@ -23,6 +23,9 @@ def default_engine_factory(project: Project):
     return SuggestionEngine(model=model_name(project), learned=learned_patterns(project))
 
 
+MAX_PAUSE = 0.25  # seconds the background computation waits per batch while the coder acts
+
+
 class SuggestionWorker(QObject):
     """Lives in its own QThread: loads the engine once, answers single articles first, then fills the cache."""
 
@@ -103,8 +106,11 @@ class SuggestionWorker(QObject):
                 self._emit_relevance()
                 # answer single-article requests that arrived meanwhile (queued on this thread)
                 QCoreApplication.processEvents()
-                while time.monotonic() < self.pause_until and not self._cancel:
-                    time.sleep(0.02)  # the coder is opening or editing an article: let the window run
+                # the coder is opening or editing an article: let the window run, but for at most
+                # MAX_PAUSE per batch, so the articles ahead still get their suggestions while they work
+                until = min(self.pause_until, time.monotonic() + MAX_PAUSE)
+                while time.monotonic() < until and not self._cancel:
+                    time.sleep(0.02)
                     QCoreApplication.processEvents()
             return not self._cancel
 
