@@ -47,11 +47,11 @@ class QueuePanel(QWidget):
         # widths from the font, not from the contents: measuring every row costs seconds in a long queue
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setSectionResizeMode(COL_TITLE, QHeaderView.ResizeMode.Stretch)
-        fm = self.table.fontMetrics()
-        pad = 2 * fm.horizontalAdvance("M")
-        for col, sample in ((COL_POS, "99999"), (COL_STATUS, "not relevant"), (COL_REL, "Rel. 0.00"),
-                            (COL_DUP, "Dup.")):
-            header.resizeSection(col, fm.horizontalAdvance(sample) + pad)
+        fm, hfm = self.table.fontMetrics(), header.fontMetrics()
+        pad = fm.horizontalAdvance("M")
+        for col, sample in ((COL_POS, "9999"), (COL_STATUS, "in progress"), (COL_REL, "0.00"), (COL_DUP, "≈")):
+            title = str(self.model.headerData(col, Qt.Orientation.Horizontal))
+            header.resizeSection(col, max(fm.horizontalAdvance(sample), hfm.horizontalAdvance(title) + pad) + pad)
         self.table.activated.connect(self._on_table_activated)
         self.table.selectionModel().currentRowChanged.connect(self._on_table_current_changed)
         self.table.clicked.connect(self._on_table_activated)
