@@ -9,26 +9,11 @@ import datetime as dt
 
 import pytest
 
-from annotator.suggest import SuggestionEngine
 from annotator.suggest.counts import find_counts
 from annotator.suggest.dates import find_dates
 from annotator.suggest.ranks import find_ranks
 from annotator.suggest.units import unit_keys
-
-HEAD = "News from the regions\nDate: 2024-03-05\n\n"
-
-
-@pytest.fixture(scope="module")
-def engine():
-    return SuggestionEngine(model=None)
-
-
-def values(result, field, k=3):
-    return [c["value"] for c in result["fields"][field]][:k]
-
-
-def counts(result, k=3):
-    return [(c["min"], c["max"]) for c in result["fields"]["count"]][:k]
+from tests.suggest_helpers import HEAD, counts, engine, values  # noqa: F401  (engine: fixture)
 
 
 @pytest.mark.parametrize("sentence", [

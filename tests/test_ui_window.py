@@ -195,18 +195,24 @@ def test_undo_done_and_next_goes_back(make_window, seed_project, qtbot):
     assert not win.ctrl.state.events[0].proposed
 
 
-def test_place_fills_admin1_and_date_accepts_partial(make_window, seed_project, qtbot):
-    import pytest
-    pytest.importorskip("annotator.suggest.places")
-    win = make_window(seed_project)
+def _type_a_place(win, qtbot, words):
+    """In a new event, type ``words`` as the location and leave the field with Tab."""
     win.activateWindow()
     qtbot.waitUntil(win.isActiveWindow)
     win.action_map["new_event"].trigger()
     eid = win.ctrl.state.events[0].id
     loc = win.form.row(eid, "location").editor
     loc.name.setFocus()
-    qtbot.keyClicks(loc.name, "Hpapun")
+    qtbot.keyClicks(loc.name, words)
     qtbot.keyClick(loc.name, Qt.Key.Key_Tab)
+    return eid, loc
+
+
+def test_place_fills_admin1_and_date_accepts_partial(make_window, seed_project, qtbot):
+    import pytest
+    pytest.importorskip("annotator.suggest.places")
+    win = make_window(seed_project)
+    eid, loc = _type_a_place(win, qtbot, "Hpapun")
     vs = win.ctrl.state.events[0].values["location"]
     assert vs.value["name"] == "Hpapun" and vs.value["admin1"] == "Kayin State"
     date = win.form.row(eid, "date").editor
@@ -299,14 +305,7 @@ def test_done_and_next_with_a_status_filter_goes_on(make_window, seed_project):
                                                         ("Xyzzyville", "Xyzzyville", "", "state / region")])
 def test_a_typed_place_takes_the_gazetteer_name(make_window, seed_project, qtbot, typed, name, admin1, hint):
     win = make_window(seed_project)
-    win.activateWindow()
-    qtbot.waitUntil(win.isActiveWindow)
-    win.action_map["new_event"].trigger()
-    eid = win.ctrl.state.events[0].id
-    loc = win.form.row(eid, "location").editor
-    loc.name.setFocus()
-    qtbot.keyClicks(loc.name, typed)
-    qtbot.keyClick(loc.name, Qt.Key.Key_Tab)
+    eid, loc = _type_a_place(win, qtbot, typed)
     value = win.ctrl.state.events[0].values["location"].value
     assert (value["name"], value.get("admin1", "")) == (name, admin1)
     assert (f"You typed '{typed}'" in loc.name.toolTip()) == (name != typed)
